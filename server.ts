@@ -1,0 +1,92 @@
+// Ferry's one process: the embedded PostgreSQL (unless DATABASE_URL is set), migrations, the
+// first admin from the environment, Next.js and Socket.IO on one port, and a clean shutdown of
+// all of it on SIGINT/SIGTERM.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import path from "node:path";
+import { readEnv, publicUrl, EnvError } from "./server/env.ts";
+import { logger } from "./server/log.ts";
+
+const dev = process.argv.includes("--dev");
+(process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
+const log = logger("ferry");
+const root = import.meta.dirname;
+
+async function buildIfNeeded(): Promise<void> {
+  if (dev || existsSync(path.join(root, ".next", "BUILD_ID"))) return;
+  log.info("no production build yet: running `next build` (about a minute, once)");
+  const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [nextBin, "build"], { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  process.env.FERRY_DATA_DIR = env.dataDir;
+  process.env.PORT = String(env.PORT);
+  process.env.FERRY_PUBLIC_URL ??= publicUrl(env);
+
+  await buildIfNeeded();
+
+  const { startDatabase } = await import("./server/db/database.ts");
+  const database = await startDatabase(env);
+  process.env.DATABASE_URL = database.url;
+
+  let shuttingDown = false;
+  const stops: (() => Promise<void>)[] = [() => database.stop()];
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info(`${signal}: shutting down`);
+    for (const stop of stops.reverse()) {
+      await stop().catch((e: unknown) => log.warn("error while stopping", { error: String(e) }));
+    }
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  try {
+    const { bootstrapAdminFromEnv } = await import("./server/users/bootstrap.ts");
+    await bootstrapAdminFromEnv(env);
+
+    const { default: next } = await import("next");
+    const app = next({ dev, dir: root, hostname: env.HOST, port: env.PORT });
+    const handle = app.getRequestHandler();
+    await app.prepare();
+
+    const { CLIENT_IP_HEADER, normalizeIp } = await import("./server/http/client-ip.ts");
+    const http = createServer((req, res) => {
+      // Never trust a client-supplied address: stamp the socket's own.
+      req.headers[CLIENT_IP_HEADER] = normalizeIp(req.socket.remoteAddress) ?? "unknown";
+      void handle(req, res);
+    });
+
+    const { attachRealtime } = await import("./server/realtime/socket-server.ts");
+    const io = attachRealtime(http);
+    stops.push(async () => {
+      await new Promise<void>((r) => io.close(() => r()));
+      http.closeAllConnections();
+    });
+
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen(env.PORT, env.HOST, () => resolve());
+    });
+    log.info(`Ferry is ready at ${process.env.FERRY_PUBLIC_URL} (${dev ? "development" : "production"}, database ${database.embedded ? "embedded" : "external"})`);
+  } catch (e) {
+    log.error(e instanceof Error ? e.message : String(e));
+    await shutdown("startup failure");
+  }
+}
+
+main().catch((e: unknown) => {
+  log.error(e instanceof EnvError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e));
+  process.exit(1);
+});

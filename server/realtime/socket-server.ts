@@ -1,0 +1,58 @@
+// Socket.IO on the console's HTTP server. A connection is accepted only with a valid session
+// cookie; each socket joins its user's room so a sign-out or role change can disconnect it.
+import type { Server as HttpServer } from "node:http";
+import { fromNodeHeaders } from "better-auth/node";
+import { Server } from "socket.io";
+import { auth } from "../auth/auth.ts";
+import { isRole } from "../auth/roles.ts";
+import { logger } from "../log.ts";
+import { sessionRoom, userRoom, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from "./events.ts";
+
+const log = logger("realtime");
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+const holder = globalThis as unknown as { __ferryIo?: RealtimeServer };
+
+export function attachRealtime(http: HttpServer): RealtimeServer {
+  const io: RealtimeServer = new Server(http, { path: "/socket.io", serveClient: false, cors: { origin: false } });
+
+  io.use(async (socket, next) => {
+    try {
+      const session = await auth().api.getSession({ headers: fromNodeHeaders(socket.request.headers) });
+      const role = (session?.user as { role?: unknown } | undefined)?.role;
+      if (!session || !isRole(role)) return next(new Error("unauthorized"));
+      socket.data.user = { id: session.user.id, name: session.user.name, email: session.user.email, role };
+      socket.data.sessionId = session.session.id;
+      next();
+    } catch (e) {
+      log.warn("session check failed during handshake", { error: String(e) });
+      next(new Error("unauthorized"));
+    }
+  });
+
+  io.on("connection", (socket) => {
+    void socket.join([userRoom(socket.data.user.id), sessionRoom(socket.data.sessionId)]);
+    socket.emit("session:ready", { user: socket.data.user, serverTime: new Date().toISOString() });
+    socket.on("ping", (ack) => {
+      if (typeof ack === "function") ack({ serverTime: new Date().toISOString() });
+    });
+  });
+
+  holder.__ferryIo = io;
+  return io;
+}
+
+/** The running Socket.IO server, when this process hosts one (server actions use it). */
+export function realtime(): RealtimeServer | undefined {
+  return holder.__ferryIo;
+}
+
+/** Ends the live connections of one session (sign-out) or of every session of a user (role change). */
+export function disconnectRealtime(target: { sessionId: string } | { userId: string }, reason: "signed-out" | "role-changed"): void {
+  const io = realtime();
+  if (!io) return;
+  const room = "sessionId" in target ? sessionRoom(target.sessionId) : userRoom(target.userId);
+  io.to(room).emit("session:revoked", { reason });
+  io.in(room).disconnectSockets(true);
+}
