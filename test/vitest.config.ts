@@ -35,6 +35,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 600_000,
           fileParallelism: false,
+          globalSetup: ["test/e2e/global-setup.ts"],
         },
       },
     ],
