@@ -1,0 +1,8 @@
+// Every `ferry` verb. A later issue adds `convert` and remote mode here.
+import type { Command } from "../command.ts";
+import { configCommand } from "./config.ts";
+import { matchCommand } from "./match.ts";
+import { softwarePlanCommand } from "./software-plan.ts";
+import { vercmpCommand } from "./vercmp.ts";
+
+export const commands: Command[] = [vercmpCommand, matchCommand, softwarePlanCommand, configCommand];
