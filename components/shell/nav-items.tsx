@@ -1,0 +1,25 @@
+import type { ReactNode } from "react";
+import {
+  AgentsIcon,
+  AuditIcon,
+  ConversionsIcon,
+  NetworksIcon,
+  ProfilesIcon,
+  SoftwareIcon,
+  UsersIcon,
+} from "@/components/ui/icons";
+
+export type NavItem = { href: string; label: string; icon: ReactNode };
+
+export const mainNav: readonly NavItem[] = [
+  { href: "/conversions", label: "Conversions", icon: <ConversionsIcon /> },
+  { href: "/profiles", label: "Profiles", icon: <ProfilesIcon /> },
+  { href: "/networks", label: "Networks", icon: <NetworksIcon /> },
+  { href: "/software", label: "Software", icon: <SoftwareIcon /> },
+  { href: "/agents", label: "Agents", icon: <AgentsIcon /> },
+];
+
+export const adminNav: readonly NavItem[] = [
+  { href: "/audit", label: "Audit", icon: <AuditIcon /> },
+  { href: "/users", label: "Users", icon: <UsersIcon /> },
+];
