@@ -21,7 +21,9 @@ export const xmlParserOptions = {
   htmlEntities: false,
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
+  // Attribute values are kept as written (XML does not trim them); element text is trimmed
+  // by the parser module, as virt-v2v trims it.
+  trimValues: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
   cdataPropName: CDATA,
