@@ -6,7 +6,7 @@ import path from "node:path";
 
 export function authSecret(): string {
   if (process.env.FERRY_SECRET) return process.env.FERRY_SECRET;
-  const dir = path.resolve(process.env.FERRY_DATA_DIR ?? "./.ferry");
+  const dir = path.resolve(/*turbopackIgnore: true*/ process.env.FERRY_DATA_DIR ?? "./.ferry");
   const file = path.join(dir, "secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
