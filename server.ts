@@ -2,7 +2,7 @@
 // first admin from the environment, Next.js and Socket.IO on one port, and a clean shutdown of
 // all of it on SIGINT/SIGTERM.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { readEnv, publicUrl, EnvError } from "./server/env.ts";
@@ -13,9 +13,29 @@ const dev = process.argv.includes("--dev");
 const log = logger("ferry");
 const root = import.meta.dirname;
 
+// The newest modification time of the sources a production build is made from.
+function newestSource(): number {
+  let newest = 0;
+  const visit = (p: string) => {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p)) if (name !== "generated" && name !== "node_modules") visit(path.join(p, name));
+    } else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of ["app", "components", "server", "public", "next.config.js", "postcss.config.mjs", "package-lock.json"]) visit(path.join(root, p));
+  return newest;
+}
+
 async function buildIfNeeded(): Promise<void> {
-  if (dev || existsSync(path.join(root, ".next", "BUILD_ID"))) return;
-  log.info("no production build yet: running `next build` (about a minute, once)");
+  if (dev) return;
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (existsSync(buildId)) {
+    if (statSync(buildId).mtimeMs >= newestSource()) return;
+    log.info("the sources changed since the last build: running `next build`");
+  } else {
+    log.info("no production build yet: running `next build` (about a minute, once)");
+  }
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [nextBin, "build"], { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
