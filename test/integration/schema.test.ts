@@ -92,10 +92,30 @@ describe("every model round-trips through the generated client", () => {
       const created = await prisma.auditEvent.create({ data });
       expect(await prisma.auditEvent.findUniqueOrThrow({ where: { id: created.id } })).toEqual({ ...data, id: created.id });
     },
+    Repository: async () => {
+      const data = { id: "repo-rt", name: "site-software", description: "RPMs and drivers", createdAt: now };
+      await prisma.repository.create({ data });
+      expect(await prisma.repository.findUniqueOrThrow({ where: { id: "repo-rt" } })).toEqual(data);
+    },
+    RepositoryFile: async () => {
+      const data = { id: "rf-rt", repositoryId: "repo-rt", path: "rhel/5/kernel.rpm", size: 5_000_000_000n, sha256: "a".repeat(64), uploadedById: "u-rt", uploadedByEmail: "ada@example.test", uploadedAt: now };
+      await prisma.repositoryFile.create({ data });
+      expect(await prisma.repositoryFile.findUniqueOrThrow({ where: { id: "rf-rt" } })).toEqual(data);
+    },
+    ConfigLayer: async () => {
+      const data = { id: "layer-rt", name: "Site", position: 10, kind: "team", description: "our additions", repositoryId: "repo-rt", headRevision: 1, createdAt: now, updatedAt: later };
+      await prisma.configLayer.create({ data });
+      expect(await prisma.configLayer.findUniqueOrThrow({ where: { id: "layer-rt" } })).toEqual(data);
+    },
+    ConfigRevision: async () => {
+      const data = { layerId: "layer-rt", number: 1, model: { profiles: [{ name: "p", networks: [] }], pathRoot: "/srv" }, summary: "Created", authorId: "u-rt", authorEmail: "ada@example.test", restoredFrom: null, createdAt: now };
+      const created = await prisma.configRevision.create({ data });
+      expect(await prisma.configRevision.findUniqueOrThrow({ where: { id: created.id } })).toEqual({ ...data, id: created.id });
+    },
   };
 
   // Order matters: parents before children.
-  test.each(["User", "Session", "Account", "Verification", "RateLimit", "AuditEvent"])("%s", async (name) => {
+  test.each(["User", "Session", "Account", "Verification", "RateLimit", "AuditEvent", "Repository", "RepositoryFile", "ConfigLayer", "ConfigRevision"])("%s", async (name) => {
     await roundTrips[name]!();
   });
 });
