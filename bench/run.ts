@@ -1,0 +1,57 @@
+// Runs every benchmark module, prints one table and writes bench/results.json.
+//   npx tsx bench/run.ts                      all modules listed below
+//   npx tsx bench/run.ts bench/v2v-matching.ts   only the given ones
+// To add rows, write a module exporting `async function run(): Promise<BenchRow[]>` and list it.
+import { renameSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+import type { BenchModule, BenchRow } from "./types.ts";
+
+const MODULES: string[] = ["./v2v-matching.ts"];
+
+const here = new URL(".", import.meta.url);
+
+async function load(spec: string): Promise<BenchModule> {
+  const url = spec.startsWith("./") ? new URL(spec, here).href : pathToFileURL(resolve(spec)).href;
+  return (await import(url)) as BenchModule;
+}
+
+function table(rows: { module: string; row: BenchRow }[]): string {
+  const header = ["what", "baseline", "Ferry", "goal", "result"];
+  const cells = rows.map(({ row }) => [
+    row.what,
+    row.baseline,
+    row.ferry,
+    row.goal,
+    row.pass === null ? "INFO" : row.pass ? "PASS" : "FAIL",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
+  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
+}
+
+const specs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : MODULES;
+const results: { module: string; row: BenchRow }[] = [];
+for (const spec of specs) {
+  const mod = await load(spec);
+  for (const row of await mod.run()) results.push({ module: spec, row });
+}
+
+console.log(table(results));
+const out = new URL("results.json", here);
+const tmp = new URL("results.json.tmp", here);
+writeFileSync(
+  tmp,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      rows: results.map(({ module, row }) => ({ module, ...row })),
+    },
+    null,
+    2,
+  ) + "\n",
+);
+renameSync(tmp, out);
+const failed = results.filter((r) => r.row.pass === false).length;
+console.log(`\n${results.length} rows, ${failed} below goal; written to bench/results.json`);
