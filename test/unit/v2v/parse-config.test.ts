@@ -185,6 +185,23 @@ describe("parseConfig: errors carry file, line and column", () => {
     });
   });
 
+  test.each<[string, string, number, number, string]>([
+    ["unclosed element", "<virt-v2v>\n  <app>\n</virt-v2v>", 3, 1, "Expected closing tag 'app' (opened in line 2, col 3) instead of closing tag 'virt-v2v'."],
+    ["unclosed root", "<virt-v2v>\n  <app/>\n", 1, 1, "unclosed tag <virt-v2v>"],
+    ["unquoted attribute", "<virt-v2v>\n<app os=linux/>\n</virt-v2v>", 2, 5, "malformed attribute or unclosed start tag <app>"],
+    ["repeated attribute", '<virt-v2v>\n<app os="a" os="b"/>\n</virt-v2v>', 2, 13, "attribute 'os' is repeated"],
+    ["'<' inside an attribute value", '<virt-v2v><app os="a<b"/></virt-v2v>', 1, 16, "malformed attribute or unclosed start tag <app>"],
+    ["bare '&'", "<virt-v2v>\n<path-root>a & b</path-root></virt-v2v>", 2, 14, "'&' must be written as &amp;"],
+    ["two root elements", "<virt-v2v/>\n<virt-v2v/>", 2, 1, "a second root element <virt-v2v>; a document has exactly one"],
+    ["text after the root", "<virt-v2v/>\nstray", 2, 1, "text is not allowed outside the root element"],
+    ["stray closing tag", "<virt-v2v></virt-v2v></app>", 1, 22, "closing tag 'app' has no matching opening tag"],
+    ["unclosed comment", "<virt-v2v><!-- x </virt-v2v>", 1, 11, "unclosed comment"],
+    ["empty document", "", 1, 1, "no root element: a virt-v2v configuration is a <virt-v2v> element"],
+  ])("malformed XML: %s", (_label, text, line, column, message) => {
+    const error = parseError(text);
+    expect([error.line, error.column, error.message]).toEqual([line, column, `malformed XML: ${message}`]);
+  });
+
   test("every error in a file is reported, in document order", () => {
     const error = parseError(
       `<virt-v2v>\n<capability os="linux" name="a"><dep/></capability>\n<app os="linux" name="b"/>\n</virt-v2v>`,
