@@ -188,7 +188,7 @@ describe("parseConfig: errors carry file, line and column", () => {
   test.each<[string, string, number, number, string]>([
     ["unclosed element", "<virt-v2v>\n  <app>\n</virt-v2v>", 3, 1, "Expected closing tag 'app' (opened in line 2, col 3) instead of closing tag 'virt-v2v'."],
     ["unclosed root", "<virt-v2v>\n  <app/>\n", 1, 1, "unclosed tag <virt-v2v>"],
-    ["unquoted attribute", "<virt-v2v>\n<app os=linux/>\n</virt-v2v>", 2, 5, "malformed attribute or unclosed start tag <app>"],
+    ["unquoted attribute", "<virt-v2v>\n<app os=linux/>\n</virt-v2v>", 2, 6, "malformed attribute or unclosed start tag <app>"],
     ["repeated attribute", '<virt-v2v>\n<app os="a" os="b"/>\n</virt-v2v>', 2, 13, "attribute 'os' is repeated"],
     ["'<' inside an attribute value", '<virt-v2v><app os="a<b"/></virt-v2v>', 1, 16, "malformed attribute or unclosed start tag <app>"],
     ["bare '&'", "<virt-v2v>\n<path-root>a & b</path-root></virt-v2v>", 2, 14, "'&' must be written as &amp;"],
