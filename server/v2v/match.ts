@@ -48,21 +48,24 @@ export function rungOf(e: MatchAttrs, q: MatchQuery): Rung | undefined {
 }
 
 type Indexed<T> = { element: T; index: number }[];
-const indexCache = new WeakMap<readonly unknown[], Map<string, Indexed<unknown>>>();
+type NameIndex = { length: number; byName: Map<string, Indexed<unknown>> };
+const indexCache = new WeakMap<readonly unknown[], NameIndex>();
 
-/** Elements by name, built once per list (configs are treated as immutable values). */
+/**
+ * Elements by name, built once per list: configs are values, not edited in place. A list
+ * whose length changed since is re-indexed; replacing elements in place is not supported.
+ */
 function byName<T extends MatchAttrs>(list: readonly T[]): Map<string, Indexed<T>> {
-  let index = indexCache.get(list) as Map<string, Indexed<T>> | undefined;
-  if (!index) {
-    index = new Map();
-    list.forEach((element, i) => {
-      if (element.name === undefined) return;
-      let bucket = index!.get(element.name);
-      if (!bucket) index!.set(element.name, (bucket = []));
-      bucket.push({ element, index: i });
-    });
-    indexCache.set(list, index as Map<string, Indexed<unknown>>);
-  }
+  const cached = indexCache.get(list);
+  if (cached && cached.length === list.length) return cached.byName as Map<string, Indexed<T>>;
+  const index = new Map<string, Indexed<T>>();
+  list.forEach((element, i) => {
+    if (element.name === undefined) return;
+    let bucket = index.get(element.name);
+    if (!bucket) index.set(element.name, (bucket = []));
+    bucket.push({ element, index: i });
+  });
+  indexCache.set(list, { length: list.length, byName: index as Map<string, Indexed<unknown>> });
   return index;
 }
 

@@ -169,3 +169,12 @@ describe("search text and paths", () => {
     expect(resolveAppPath(path, root)).toBe(expected);
   });
 });
+
+describe("index cache", () => {
+  test("an element appended to a file's list after a first match is found", () => {
+    const file = conf(`<app name="a" os="linux"><path>1</path></app>`);
+    expect(matchApp([file], { name: "a", os: "linux" }).element.path).toBe("1");
+    file.apps.push({ ...file.apps[0]!, name: "b", path: "2" });
+    expect(matchApp([file], { name: "b", os: "linux" }).element.path).toBe("2");
+  });
+});
