@@ -28,6 +28,8 @@ export const xmlParserOptions = {
   ignorePiTags: true,
   cdataPropName: CDATA,
   captureMetaData: true,
+  // No callbacks use it: skip building a path string for every tag.
+  jPath: false,
 } as const;
 
 export const xmlBuilderOptions = {
