@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   try {
     const { bootstrapAdminFromEnv } = await import("./server/users/bootstrap.ts");
     await bootstrapAdminFromEnv(env);
+    const { seedVendorLayer } = await import("./server/config/seed-vendor-layer.ts");
+    await seedVendorLayer((await import("./server/db/client.ts")).db());
 
     const { default: next } = await import("next");
     const app = next({ dev, dir: root, hostname: env.HOST, port: env.PORT });
