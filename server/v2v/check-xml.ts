@@ -13,6 +13,12 @@ const TAG_END = /\s*(\/?)>/y;
 const CLOSE_TAG = new RegExp(`</(${NAME})\\s*>`, "y");
 const REFERENCE = /&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*);/y;
 const PREDEFINED = new Set(["lt", "gt", "amp", "quot", "apos"]);
+// Names the parser refuses outright (they could pollute object prototypes).
+const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
+
+function reservedName(name: string, offset: number): XmlProblem {
+  return { offset, message: `'${name}' is not allowed as an element or attribute name`, kind: "forbidden" };
+}
 
 function validCodePoint(n: number): boolean {
   return Number.isFinite(n) && n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff);
@@ -127,6 +133,7 @@ export function checkXml(text: string, positionOf: (offset: number) => { line: n
     const nameMatch = TAG_NAME.exec(text);
     if (!nameMatch) return { offset: lt, message: "'<' must start a tag (write &lt; in text)" };
     const name = nameMatch[0];
+    if (RESERVED_NAMES.has(name)) return reservedName(name, lt + 1);
     if (stack.length === 0) {
       if (seenRoot) return { offset: lt, message: `a second root element <${name}>; a document has exactly one` };
       seenRoot = true;
@@ -139,6 +146,7 @@ export function checkXml(text: string, positionOf: (offset: number) => { line: n
       if (!a) break;
       const attrName = a[2] ?? "";
       const attrAt = j + (a[1] ?? "").length;
+      if (RESERVED_NAMES.has(attrName)) return reservedName(attrName, attrAt);
       if (attrs.includes(attrName)) return { offset: attrAt, message: `attribute '${attrName}' is repeated` };
       attrs.push(attrName);
       const value = a[3] ?? "";

@@ -42,7 +42,13 @@ export function parseConfig(text: string, file: string): ConfigFile {
   const problem = checkXml(text, (offset) => pos(ctx, offset));
   if (problem) fail(ctx, problem.offset, problem.kind === "forbidden" ? problem.message : `malformed XML: ${problem.message}`);
 
-  const tree = createConfigParser().parse(text) as OrderedNode[];
+  let tree: OrderedNode[];
+  try {
+    tree = createConfigParser().parse(text) as OrderedNode[];
+  } catch (error) {
+    // checkXml should have caught anything the parser refuses; never leak an untyped error.
+    fail(ctx, 0, `malformed XML: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const root = tree.find((node) => tagOf(node) !== TEXT);
   if (!root) fail(ctx, 0, "no root element: a virt-v2v configuration is a <virt-v2v> element");
   const rootTag = tagOf(root);
@@ -304,7 +310,8 @@ function childrenOf(node: OrderedNode): OrderedNode[] {
 
 function attrsOf(ctx: Ctx, node: OrderedNode): Record<string, string | undefined> {
   const raw = node[ATTRS] as Record<string, unknown> | undefined;
-  const out: Record<string, string | undefined> = {};
+  // No prototype: an attribute named __proto__ is just an (unknown) attribute.
+  const out = Object.create(null) as Record<string, string | undefined>;
   if (!raw) return out;
   for (const key in raw) out[key] = decodeXmlText(String(raw[key]));
   return out;

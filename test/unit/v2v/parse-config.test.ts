@@ -212,6 +212,20 @@ describe("parseConfig: errors carry file, line and column", () => {
     ]);
   });
 
+  test.each([
+    ['<virt-v2v><__proto__/></virt-v2v>', 1, 12, "'__proto__' is not allowed as an element or attribute name"],
+    ['<virt-v2v>\n<app constructor="x" os="linux" name="a"><path>p</path></app></virt-v2v>', 2, 6, "'constructor' is not allowed as an element or attribute name"],
+  ])("prototype-polluting names are refused with a position: %s", (text, line, column, message) => {
+    const error = parseError(text);
+    expect([error.line, error.column, error.message]).toEqual([line, column, message]);
+  });
+
+  test("other names that shadow Object methods are just unknown, with a warning", () => {
+    const config = parseConfig(`<virt-v2v><app toString="x" os="linux" name="a"><path>p</path></app></virt-v2v>`, "f");
+    expect(config.apps[0]?.name).toBe("a");
+    expect(config.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^unknown attribute .*toString.* on <app> is ignored$/)]);
+  });
+
   test("a billion-laughs document is refused before any parsing", () => {
     const laughs = `<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><virt-v2v><path-root>&lol2;</path-root></virt-v2v>`;
     expect(parseError(laughs).message).toMatch(/DOCTYPE/);
