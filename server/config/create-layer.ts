@@ -14,7 +14,7 @@ export async function createLayer(client: Db, actor: AuditActor, raw: TCreateLay
   return client.$transaction(async (tx) => {
     await lockLayers(tx);
     await assertNameFree(tx, input.name);
-    if (input.repositoryId !== undefined && !(await tx.repository.findUnique({ where: { id: input.repositoryId }, select: { id: true } }))) {
+    if (input.repositoryId && !(await tx.repository.findUnique({ where: { id: input.repositoryId }, select: { id: true } }))) {
       throw new AppError("NOT_FOUND", "That software repository does not exist.", { repositoryId: ["That software repository does not exist."] });
     }
     const id = randomUUID();

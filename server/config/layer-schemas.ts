@@ -1,8 +1,6 @@
 // What layer operations accept at the boundary (form field names are the keys).
 import { z } from "zod";
 
-const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-
 export const ZLayerName = z
   .string({ error: "Name is required." })
   .trim()
@@ -11,18 +9,22 @@ export const ZLayerName = z
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, "Name may contain letters, digits, spaces, '.', '_' and '-', and starts with a letter or digit.")
   .refine((name) => name.toLowerCase() !== "vendor", "Vendor is the name of the layer Ferry ships; choose another name.");
 
-export const ZLayerDescription = z.preprocess(
-  (v) => (v === undefined || v === null ? "" : v),
-  z.string().trim().max(500, "Description is too long (at most 500 characters)."),
-);
+export const ZLayerDescription = z.string().trim().max(500, "Description is too long (at most 500 characters).");
 
-export const ZRepositoryRef = z.preprocess(blankToUndefined, z.string().max(100).optional());
+/** A repository id; "" (a form's "none") means none. */
+export const ZRepositoryRef = z
+  .string()
+  .trim()
+  .max(100)
+  .nullable()
+  .optional()
+  .transform((v) => (v === "" ? null : v));
 
 export const ZLayerId = z.string({ error: "Unknown layer." }).trim().min(1, "Unknown layer.").max(100, "Unknown layer.");
 
 export const ZRevisionNumber = z.coerce.number({ error: "Unknown revision." }).int("Unknown revision.").min(0, "Unknown revision.");
 
-export const ZCreateLayer = z.object({ name: ZLayerName, description: ZLayerDescription, repositoryId: ZRepositoryRef });
+export const ZCreateLayer = z.object({ name: ZLayerName, description: ZLayerDescription.default(""), repositoryId: ZRepositoryRef });
 export type TCreateLayer = z.input<typeof ZCreateLayer>;
 
 /** Fields left out stay as they are. */
@@ -30,7 +32,7 @@ export const ZUpdateLayer = z.object({
   layerId: ZLayerId,
   name: ZLayerName.optional(),
   description: ZLayerDescription.optional(),
-  repositoryId: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? null : v), z.string().max(100).nullable().optional()),
+  repositoryId: ZRepositoryRef,
 });
 export type TUpdateLayer = z.input<typeof ZUpdateLayer>;
 
