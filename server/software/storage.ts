@@ -9,7 +9,8 @@ export const RESERVED_PREFIX = ".ferry-";
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function dataDir(): string {
-  return path.resolve(process.env.FERRY_DATA_DIR || "./.ferry");
+  // Not a build-time path: keep the bundler from tracing the project through it.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.FERRY_DATA_DIR || "./.ferry");
 }
 
 export function repositoriesRoot(): string {
