@@ -95,7 +95,8 @@ function lcs(a: string[], b: string[]): Set<string> {
       keep.add(x[i]!);
       i++;
       j++;
-    } else if (table[(i + 1) * w + j]! >= table[i * w + j + 1]!) i++;
+    // On a tie keep the earlier element of the old order: a swap then reports the one that went up.
+    } else if (table[(i + 1) * w + j]! > table[i * w + j + 1]!) i++;
     else j++;
   }
   return keep;
