@@ -3,7 +3,7 @@
 // flat, and its stored sha256 is the file's. Also: the route's session and role checks, and an
 // upload dropped half-way leaving nothing behind.
 import { randomUUID, createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
@@ -90,7 +90,7 @@ afterAll(async () => {
 describe("the upload route", () => {
   test("refuses a caller without a session (401) and a viewer (403), in the JSON error shape, storing nothing", async () => {
     const small = path.join(scratch, "small.rpm");
-    await (await open(small, "w")).writeFile("small");
+    writeFileSync(small, "small");
     const anonymous = await upload("small.rpm", small, 5, null);
     expect(anonymous).toEqual({ status: 401, json: { error: { code: "UNAUTHENTICATED", message: "Sign in to continue." } } });
     const asViewer = await upload("small.rpm", small, 5, viewerCookie);
@@ -106,7 +106,8 @@ describe("the upload route", () => {
     const small = path.join(scratch, "small.rpm");
     const reply = await upload("../../secret", small, 5, adminCookie);
     expect(reply.status).toBe(422);
-    expect(reply.json.error).toEqual({ code: "INVALID_INPUT", message: 'The path "../../secret" has a ".." segment: paths stay inside the repository.' });
+    const message = 'The path "../../secret" has a ".." segment: paths stay inside the repository.';
+    expect(reply.json.error).toEqual({ code: "INVALID_INPUT", message, fields: { path: [message] } });
   });
 
   test(
@@ -142,10 +143,11 @@ describe("the upload route", () => {
       expect(after - before).toBeLessThan(256 * MiB);
       expect(readdirSync(repoDir()).filter((n) => n.startsWith(".ferry-"))).toEqual([]);
 
-      // The download streams it back with its length (checked on the first bytes only).
+      // The download streams it back (checked on the first bytes only). Next 16 drops a route
+      // handler's Content-Length (send-response.js), so the length is not asserted here.
       const res = await fetch(`${running.url}/api/repositories/${repoId}/files/download?path=images%2Fbig.img`, { headers: { cookie: viewerCookie } });
       expect(res.status).toBe(200);
-      expect(res.headers.get("content-length")).toBe(String(size));
+      expect(res.headers.get("x-content-sha256")).toBe(expected);
       expect(res.headers.get("content-disposition")).toContain('filename="big.img"');
       const reader = res.body!.getReader();
       const first = await reader.read();
