@@ -59,7 +59,7 @@ describe("an admin", () => {
     await form.getByLabel(/^Name/).fill("Site RPMs");
     await form.getByLabel(/^Description/).fill("Kernels for RHEL 5 guests");
     await form.getByRole("button", { name: "Create repository" }).click();
-    await page.getByRole("heading", { name: "Site RPMs" }).waitFor();
+    await page.getByRole("heading", { name: "Site RPMs", exact: true }).waitFor();
     expect(await q("SELECT name, description FROM repositories")).toEqual([{ name: "Site RPMs", description: "Kernels for RHEL 5 guests" }]);
   });
 
@@ -96,6 +96,7 @@ describe("an admin", () => {
     const bar = page.getByRole("progressbar", { name: "Uploading virtio-win.iso" });
     await page.waitForFunction(() => Number(document.querySelector('[role="progressbar"]')?.getAttribute("aria-valuenow") ?? 0) > 0);
     expect(await bar.getAttribute("aria-valuetext")).toMatch(/of 16\.0 MiB \(\d+%\)/);
+    await upload.getByText(/ of 16\.0 MiB \(\d+%\) · [\d.]+ [KM]iB\/s · .+ left$/).waitFor();
     await page.screenshot({ path: path.join(shots, "software-uploading.png"), fullPage: true });
     await upload.getByRole("button", { name: "Cancel upload" }).click();
     await page.getByText("Upload of virtio-win.iso cancelled; nothing was stored.").waitFor();
@@ -138,7 +139,7 @@ describe("a viewer", () => {
     const p = await context.newPage();
     await signInPage(p, viewer);
     await p.goto(`${running.url}/software`);
-    await p.getByRole("heading", { name: "Site RPMs" }).waitFor();
+    await p.getByRole("heading", { name: "Site RPMs", exact: true }).waitFor();
     await p.getByRole("link", { name: KERNEL }).waitFor();
     expect(await p.getByRole("form").count()).toBe(0);
     expect(await p.getByRole("button", { name: /Delete|Upload|Create|Save/ }).count()).toBe(0);

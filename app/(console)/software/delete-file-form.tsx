@@ -2,6 +2,7 @@
 // Deletes one file after a second click; a refusal (an app points at it) is shown in the row.
 import { useActionState, useState } from "react";
 import { SubmitButton } from "@/components/forms/submit-button";
+import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { deleteFileAction } from "./actions";
 
@@ -9,7 +10,7 @@ export function DeleteFileForm({ repositoryId, path }: { repositoryId: string; p
   const [state, action] = useActionState(deleteFileAction, { ok: false });
   const [confirming, setConfirming] = useState(false);
   return (
-    <form action={action} className="flex max-w-md flex-col items-end gap-1.5">
+    <form action={action} className="flex flex-col items-end gap-1.5">
       <input type="hidden" name="repositoryId" value={repositoryId} />
       <input type="hidden" name="path" value={path} />
       {confirming ? (
@@ -27,9 +28,9 @@ export function DeleteFileForm({ repositoryId, path }: { repositoryId: string; p
         </Button>
       )}
       {state.message && !state.ok ? (
-        <p role="alert" className="text-right text-xs whitespace-normal text-danger-fg">
+        <Alert tone="danger" className="w-80 text-left whitespace-normal">
           {state.message}
-        </p>
+        </Alert>
       ) : null}
     </form>
   );

@@ -103,7 +103,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<{ r
   return (
     <div className="space-y-6">
       {header}
-      <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
+      <div className={cn("grid items-start gap-6", canWrite && "xl:grid-cols-[minmax(0,1fr)_24rem]")}>
         <Card>
           <CardHeader title={`${repositories.length} ${repositories.length === 1 ? "repository" : "repositories"}`} />
           <RepositoriesTable repositories={repositories} selected={current.id} />
