@@ -127,7 +127,7 @@ describe("an admin", () => {
     await row.getByText("kernel · Site").waitFor();
     await row.getByRole("button", { name: `Delete ${KERNEL}` }).click();
     await row.getByRole("button", { name: `Confirm deleting ${KERNEL}` }).click();
-    await row.getByRole("alert").filter({ hasText: `${KERNEL} is used by app kernel (os=linux distro=rhel major=5 arch=x86_64) in layer Site; change or remove that app first.` }).waitFor();
+    await page.getByRole("alert").filter({ hasText: `${KERNEL} is used by app kernel (os=linux distro=rhel major=5 arch=x86_64) in layer Site; change or remove that app first.` }).waitFor();
     await page.screenshot({ path: path.join(shots, "software-delete-refused.png"), fullPage: true });
     expect(await q("SELECT path FROM repository_files")).toEqual([{ path: KERNEL }]);
   });

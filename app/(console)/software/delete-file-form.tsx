@@ -1,16 +1,23 @@
 "use client";
-// Deletes one file after a second click; a refusal (an app points at it) is shown in the row.
-import { useActionState, useState } from "react";
+// Deletes one file after a second click; a refusal (an app points at it) shows above the table.
+import { useActionState, useEffect, useState } from "react";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { deleteFileAction } from "./actions";
+import { useFileMessage } from "./file-messages";
 
 export function DeleteFileForm({ repositoryId, path }: { repositoryId: string; path: string }) {
   const [state, action] = useActionState(deleteFileAction, { ok: false });
   const [confirming, setConfirming] = useState(false);
+  const report = useFileMessage();
+  useEffect(() => {
+    if (!state.ok && state.message) {
+      report({ path, message: state.message });
+      setConfirming(false);
+    }
+  }, [state, path, report]);
   return (
-    <form action={action} className="flex flex-col items-end gap-1.5">
+    <form action={action} className="flex justify-end">
       <input type="hidden" name="repositoryId" value={repositoryId} />
       <input type="hidden" name="path" value={path} />
       {confirming ? (
@@ -23,15 +30,18 @@ export function DeleteFileForm({ repositoryId, path }: { repositoryId: string; p
           </Button>
         </span>
       ) : (
-        <Button size="sm" variant="ghost" aria-label={`Delete ${path}`} onClick={() => setConfirming(true)}>
+        <Button
+          size="sm"
+          variant="ghost"
+          aria-label={`Delete ${path}`}
+          onClick={() => {
+            report(null);
+            setConfirming(true);
+          }}
+        >
           Delete…
         </Button>
       )}
-      {state.message && !state.ok ? (
-        <Alert tone="danger" className="w-80 text-left whitespace-normal">
-          {state.message}
-        </Alert>
-      ) : null}
     </form>
   );
 }

@@ -19,6 +19,7 @@ import { listFiles } from "@/server/software/list-files";
 import { listRepositories, type RepositorySummary } from "@/server/software/list-repositories";
 import { CreateRepositoryForm } from "./create-repository-form";
 import { DeleteFileForm } from "./delete-file-form";
+import { FileMessages } from "./file-messages";
 import { RepositorySettings } from "./repository-settings";
 
 export const metadata: Metadata = { title: "Software" };
@@ -148,59 +149,61 @@ export default async function Page({ searchParams }: { searchParams: Promise<{ r
             ) : null}
           </CardBody>
         ) : null}
-        {files.length === 0 ? (
-          <EmptyState bare icon={<SoftwareIcon />} title="No files in this repository" description={canWrite ? "Upload one below." : "An admin uploads them."} />
-        ) : (
-          <Table framed={false} caption={`Files in ${current.name}`}>
-            <THead>
-              <TR>
-                <TH>Path</TH>
-                <TH numeric>Size</TH>
-                <TH>SHA-256</TH>
-                <TH>Uploaded (UTC)</TH>
-                <TH>Used by</TH>
-                {canWrite ? (
-                  <TH className="text-right">
-                    <span className="sr-only">Actions</span>
-                  </TH>
-                ) : null}
-              </TR>
-            </THead>
-            <TBody>
-              {files.map((f) => (
-                <TR key={f.id}>
-                  <TD>
-                    <span className="flex items-center gap-2">
-                      <a href={downloadHref(current.id, f.path)} className="font-mono text-[0.8125rem] text-fg hover:text-accent-fg hover:underline" title={`Download ${f.path}`}>
-                        {f.path}
-                      </a>
-                      <DownloadIcon aria-hidden="true" className="size-3.5 text-fg-subtle" />
-                      {f.present ? null : <Badge tone="danger">missing on disk</Badge>}
-                    </span>
-                  </TD>
-                  <TD numeric title={`${f.size} bytes`}>
-                    {formatBytes(f.size)}
-                  </TD>
-                  <TD>
-                    <Sha256 value={f.sha256} path={f.path} />
-                  </TD>
-                  <TD>
-                    <span className="block">{f.uploadedByEmail}</span>
-                    <span className="block text-xs text-fg-muted">{when.format(f.uploadedAt)}</span>
-                  </TD>
-                  <TD>
-                    <AppUseBadges uses={f.usedBy} />
-                  </TD>
+        <FileMessages>
+          {files.length === 0 ? (
+            <EmptyState bare icon={<SoftwareIcon />} title="No files in this repository" description={canWrite ? "Upload one below." : "An admin uploads them."} />
+          ) : (
+            <Table framed={false} caption={`Files in ${current.name}`}>
+              <THead>
+                <TR>
+                  <TH>Path</TH>
+                  <TH numeric>Size</TH>
+                  <TH>SHA-256</TH>
+                  <TH>Uploaded (UTC)</TH>
+                  <TH>Used by</TH>
                   {canWrite ? (
-                    <TD className="text-right">
-                      <DeleteFileForm repositoryId={current.id} path={f.path} />
-                    </TD>
+                    <TH className="text-right">
+                      <span className="sr-only">Actions</span>
+                    </TH>
                   ) : null}
                 </TR>
-              ))}
-            </TBody>
-          </Table>
-        )}
+              </THead>
+              <TBody>
+                {files.map((f) => (
+                  <TR key={f.id}>
+                    <TD>
+                      <span className="flex items-center gap-2">
+                        <a href={downloadHref(current.id, f.path)} className="font-mono text-[0.8125rem] text-fg hover:text-accent-fg hover:underline" title={`Download ${f.path}`}>
+                          {f.path}
+                        </a>
+                        <DownloadIcon aria-hidden="true" className="size-3.5 text-fg-subtle" />
+                        {f.present ? null : <Badge tone="danger">missing on disk</Badge>}
+                      </span>
+                    </TD>
+                    <TD numeric title={`${f.size} bytes`}>
+                      {formatBytes(f.size)}
+                    </TD>
+                    <TD>
+                      <Sha256 value={f.sha256} path={f.path} />
+                    </TD>
+                    <TD>
+                      <span className="block">{f.uploadedByEmail}</span>
+                      <span className="block text-xs text-fg-muted">{when.format(f.uploadedAt)}</span>
+                    </TD>
+                    <TD>
+                      <AppUseBadges uses={f.usedBy} />
+                    </TD>
+                    {canWrite ? (
+                      <TD className="text-right">
+                        <DeleteFileForm repositoryId={current.id} path={f.path} />
+                      </TD>
+                    ) : null}
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
+          )}
+        </FileMessages>
       </Card>
 
       {canWrite ? (
