@@ -1,9 +1,11 @@
-// ferry config validate | list-profiles
+// ferry config validate | list-profiles | import | export
 import { ConfigParseError, formatIssue, formatProfileList, parseConfig } from "../../v2v/index.ts";
 import { parseOptions } from "../args.ts";
 import type { Command } from "../command.ts";
 import { CliExit, CliUsageError, EXIT_FAILURE, EXIT_OK } from "../io.ts";
 import { loadConfigs, readConfigText } from "../load-configs.ts";
+import { configExportCommand } from "./config-export.ts";
+import { configImportCommand } from "./config-import.ts";
 
 const validateCommand: Command = {
   name: "validate",
@@ -55,6 +57,6 @@ const listProfilesCommand: Command = {
 export const configCommand: Command = {
   name: "config",
   summary: "work with virt-v2v.conf files",
-  usage: "ferry config <validate|list-profiles> ...",
-  subcommands: [validateCommand, listProfilesCommand],
+  usage: "ferry config <validate|list-profiles|import|export> ...",
+  subcommands: [validateCommand, listProfilesCommand, configImportCommand, configExportCommand],
 };
