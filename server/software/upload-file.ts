@@ -40,22 +40,34 @@ export type StoredFile = {
   replaced: { size: number; sha256: string } | null;
 };
 
-async function receive(body: UploadInput["body"], file: string, signal?: AbortSignal): Promise<{ size: number; sha256: string }> {
+// A dropped connection or a cancelled request, as opposed to a fault of the console.
+function interrupted(e: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return true;
+  const code = errnoCode(e);
+  return (e instanceof Error && e.name === "AbortError") || code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE" || code === "ABORT_ERR";
+}
+
+async function receive(body: UploadInput["body"], file: string, p: string, signal?: AbortSignal): Promise<{ size: number; sha256: string }> {
   const hash = createHash("sha256");
   let size = 0;
   const source = body instanceof Readable ? body : Readable.fromWeb(body as unknown as NodeWebStream<Uint8Array>);
-  await pipeline(
-    source,
-    async function* (chunks: AsyncIterable<Uint8Array>) {
-      for await (const chunk of chunks) {
-        hash.update(chunk);
-        size += chunk.byteLength;
-        yield chunk;
-      }
-    },
-    createWriteStream(file, { flags: "wx", mode: 0o644, flush: true }),
-    ...(signal ? [{ signal }] : []),
-  );
+  try {
+    await pipeline(
+      source,
+      async function* (chunks: AsyncIterable<Uint8Array>) {
+        for await (const chunk of chunks) {
+          hash.update(chunk);
+          size += chunk.byteLength;
+          yield chunk;
+        }
+      },
+      createWriteStream(file, { flags: "wx", mode: 0o644, flush: true }),
+      ...(signal ? [{ signal }] : []),
+    );
+  } catch (e) {
+    if (interrupted(e, signal)) throw new AppError("INVALID_INPUT", `The upload of ${p} was interrupted after ${size} bytes; nothing was stored.`);
+    throw e;
+  }
   return { size, sha256: hash.digest("hex") };
 }
 
@@ -86,7 +98,7 @@ export async function uploadFile(client: Db, actor: AuditActor, input: UploadInp
   const temp = path.join(root, `${RESERVED_PREFIX}upload-${randomUUID()}.part`);
   let placed = false;
   try {
-    const { size, sha256 } = await receive(input.body, temp, input.signal);
+    const { size, sha256 } = await receive(input.body, temp, p, input.signal);
     if (input.expectedSize != null && size !== input.expectedSize) {
       throw new AppError("INVALID_INPUT", `The upload of ${p} ended after ${size} of ${input.expectedSize} bytes; nothing was stored.`);
     }
