@@ -25,6 +25,7 @@ import { updateElement } from "@/server/config/update-element";
 import { updateLayer } from "@/server/config/update-layer";
 import { db } from "@/server/db/client";
 import { isAppError } from "@/server/errors";
+import { presenceForLayer } from "@/server/software/presence-for-layer";
 import { formFields, type ActionState } from "@/server/http/form-action";
 import { logger } from "@/server/log";
 
@@ -197,7 +198,11 @@ export async function explainMatchAction(_prev: ActionState, formData: FormData)
   const f = formFields(formData);
   return act("config:read", async () => ({
     ok: true,
-    result: await explainMatch(db(), { kind: (f.kind ?? "") as "app" | "capability", name: f.name ?? "", os: f.os ?? "", distro: f.distro, major: f.major, minor: f.minor, arch: f.arch }),
+    result: await explainMatch(
+      db(),
+      { kind: (f.kind ?? "") as "app" | "capability", name: f.name ?? "", os: f.os ?? "", distro: f.distro, major: f.major, minor: f.minor, arch: f.arch },
+      { presence: presenceForLayer(db()) },
+    ),
   }));
 }
 
