@@ -81,16 +81,16 @@ describe("first run", () => {
   test("the audit page lists both records, newest first", async () => {
     await adminPage.getByRole("link", { name: "Audit" }).click();
     await adminPage.waitForURL(/\/audit$/);
-    const rows = adminPage.locator("tbody tr");
+    // The vendor configuration seeded at first start is audited too; the users' records are ours.
+    const rows = adminPage.locator("tbody tr", { hasText: "user.create" });
     await rows.first().waitFor();
     expect(await rows.count()).toBe(2);
     const newest = await rows.nth(0).innerText();
     const oldest = await rows.nth(1).innerText();
-    expect(newest).toContain("user.create");
     expect(newest).toContain(viewer.email);
     expect(newest).toContain(admin.email);
-    expect(oldest).toContain("user.create");
     expect(oldest).toContain(admin.email);
+    expect(oldest).not.toContain(viewer.email);
     await adminPage.screenshot({ path: path.join(shots, "audit.png"), fullPage: true });
 
     await adminPage.getByLabel("Actor").fill("nobody-matches");
@@ -152,7 +152,7 @@ describe("a viewer", () => {
       { email: admin.email, role: "admin" },
       { email: viewer.email, role: "viewer" },
     ]);
-    const audit = await consoleQuery<{ n: string }>(running.dataDir, PG_PORT, "SELECT count(*) AS n FROM audit_events");
+    const audit = await consoleQuery<{ n: string }>(running.dataDir, PG_PORT, "SELECT count(*) AS n FROM audit_events WHERE action LIKE 'user.%'");
     expect(Number(audit[0]?.n)).toBe(2);
   });
 });
