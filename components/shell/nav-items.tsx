@@ -3,6 +3,7 @@ import {
   AgentsIcon,
   AuditIcon,
   ConversionsIcon,
+  ExplorerIcon,
   NetworksIcon,
   ProfilesIcon,
   SoftwareIcon,
@@ -16,6 +17,7 @@ export const mainNav: readonly NavItem[] = [
   { href: "/profiles", label: "Profiles", icon: <ProfilesIcon /> },
   { href: "/networks", label: "Networks", icon: <NetworksIcon /> },
   { href: "/software", label: "Software", icon: <SoftwareIcon /> },
+  { href: "/explorer", label: "Explorer", icon: <ExplorerIcon /> },
   { href: "/agents", label: "Agents", icon: <AgentsIcon /> },
 ];
 

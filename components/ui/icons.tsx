@@ -247,3 +247,14 @@ export function SpinnerIcon({ className, ...props }: IconProps) {
     </Icon>
   );
 }
+
+export function ExplorerIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M5 4h6M5 9.5h9M5 15h4" />
+      <path d="M5 4v16" />
+      <circle cx="16" cy="16" r="3.5" />
+      <path d="m18.6 18.6 2.4 2.4" />
+    </Icon>
+  );
+}
