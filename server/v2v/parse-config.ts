@@ -1,7 +1,7 @@
 // Parses one virt-v2v.conf text into the model, with every error and warning placed at
 // file:line:column. Errors are collected and thrown together as one ConfigParseError.
 import { ConfigParseError } from "./errors.ts";
-import type { App, Capability, CapabilityDep, ConfigFile, MatchAttrs } from "./model.ts";
+import { emptyConfig, type App, type Capability, type CapabilityDep, type ConfigFile, type MatchAttrs } from "./model.ts";
 import { checkXml } from "./check-xml.ts";
 import {
   attrOffset,
@@ -46,16 +46,7 @@ export function parseConfig(text: string, file: string): ConfigFile {
     fail(ctx, startOf(root), `the root element is <${rootTag}>; a virt-v2v configuration must be <virt-v2v>`);
   }
 
-  const config: ConfigFile = {
-    file,
-    pathRoot: undefined,
-    isoPath: undefined,
-    profiles: [],
-    networks: [],
-    capabilities: [],
-    apps: [],
-    warnings: ctx.warnings,
-  };
+  const config: ConfigFile = { ...emptyConfig(file), warnings: ctx.warnings };
   warnUnknownAttrs(ctx, root, []);
   let seenDefault = false;
 
