@@ -9,11 +9,13 @@ import {
   SoftwareIcon,
   UsersIcon,
 } from "@/components/ui/icons";
+import { LayersIcon } from "@/components/config/layers-icon";
 
 export type NavItem = { href: string; label: string; icon: ReactNode };
 
 export const mainNav: readonly NavItem[] = [
   { href: "/conversions", label: "Conversions", icon: <ConversionsIcon /> },
+  { href: "/configuration", label: "Configuration", icon: <LayersIcon /> },
   { href: "/profiles", label: "Profiles", icon: <ProfilesIcon /> },
   { href: "/networks", label: "Networks", icon: <NetworksIcon /> },
   { href: "/software", label: "Software", icon: <SoftwareIcon /> },
