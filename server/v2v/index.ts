@@ -12,3 +12,4 @@ export * from "./guest-facts.ts";
 export * from "./software-plan.ts";
 export * from "./transfer-iso.ts";
 export * from "./rpm-version.ts";
+export * from "./domain-xml.ts";
