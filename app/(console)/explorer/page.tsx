@@ -99,7 +99,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
                     {misses.length} other {values.kind === "app" ? (misses.length === 1 ? "app" : "apps") : misses.length === 1 ? "capability" : "capabilities"} named {values.name} that do not match this guest
                   </summary>
                   <div className="mt-3">
-                    <NearMissList kind={values.kind} name={values.name} misses={misses} title="Same name, no match" />
+                    <NearMissList kind={values.kind} name={values.name} misses={misses} title="Not matching this guest" />
                   </div>
                 </details>
               ) : null}
