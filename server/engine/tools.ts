@@ -1,0 +1,216 @@
+// The real programs behind the pipeline, behind one wrapper: where they are, which version,
+// which Debian package brings a missing one, and `run`, which spawns a program in its own
+// process group so that cancelling a stage kills it and everything it started.
+import { spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { basename, delimiter, join } from "node:path";
+import type { StageContext } from "./context.ts";
+import { CancelledError, MissingToolsError, ToolFailedError } from "./errors.ts";
+
+export type ToolName = "qemu-img" | "xorriso" | "virt-inspector" | "virt-customize" | "virt-v2v-in-place" | "virsh" | "nbdcopy";
+
+type ToolSpec = { package: string; versionArgs: string[] };
+
+export const TOOLS: Record<ToolName, ToolSpec> = {
+  "qemu-img": { package: "qemu-utils", versionArgs: ["--version"] },
+  xorriso: { package: "xorriso", versionArgs: ["-version"] },
+  "virt-inspector": { package: "libguestfs-tools", versionArgs: ["--version"] },
+  "virt-customize": { package: "libguestfs-tools", versionArgs: ["--version"] },
+  "virt-v2v-in-place": { package: "virt-v2v", versionArgs: ["--version"] },
+  virsh: { package: "libvirt-clients", versionArgs: ["--version"] },
+  nbdcopy: { package: "libnbd-bin", versionArgs: ["--version"] },
+};
+
+export const TOOL_NAMES = Object.keys(TOOLS) as ToolName[];
+
+/**
+ * Programs that launch the libguestfs appliance. QEMU here has no usable KVM (it aborts with
+ * /dev/kvm), so they run with the direct backend and forced TCG (harmless where KVM works).
+ */
+const LIBGUESTFS_PROGRAMS = new Set([
+  "virt-inspector",
+  "virt-customize",
+  "virt-v2v",
+  "virt-v2v-in-place",
+  "virt-v2v-inspector",
+  "virt-make-fs",
+  "virt-cat",
+  "virt-ls",
+  "guestfish",
+  "libguestfs-test-tool",
+]);
+
+export const LIBGUESTFS_ENV = { LIBGUESTFS_BACKEND: "direct", LIBGUESTFS_BACKEND_SETTINGS: "force_tcg" } as const;
+
+export type ToolInfo =
+  | { name: ToolName; package: string; found: true; path: string; version: string | undefined }
+  | { name: ToolName; package: string; found: false };
+
+export type ToolOptions = { env?: NodeJS.ProcessEnv };
+
+/** The first executable `name` on PATH (from `env`, default this process's). */
+export function which(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (dir === "") continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function parseVersion(output: string): string | undefined {
+  const firstLine = output.split("\n").find((line) => line.trim() !== "") ?? "";
+  return /(\d+\.\d+(?:\.\d+)?)/.exec(firstLine)?.[1];
+}
+
+function context(signal?: AbortSignal): StageContext {
+  return {
+    log: () => undefined,
+    progress: () => undefined,
+    signal: signal ?? new AbortController().signal,
+    scratchDir: "",
+  };
+}
+
+export async function findTool(name: ToolName, options: ToolOptions = {}): Promise<ToolInfo> {
+  const spec = TOOLS[name];
+  const path = which(name, options.env);
+  if (!path) return { name, package: spec.package, found: false };
+  let version: string | undefined;
+  try {
+    const result = await run(context(AbortSignal.timeout(15_000)), path, spec.versionArgs, { env: options.env });
+    version = parseVersion(result.stdout) ?? parseVersion(result.stderr);
+  } catch {
+    version = undefined;
+  }
+  return { name, package: spec.package, found: true, path, version };
+}
+
+/** Every program the pipeline uses: path and version, or missing with its Debian package. */
+export async function findTools(options: ToolOptions = {}): Promise<ToolInfo[]> {
+  return Promise.all(TOOL_NAMES.map((name) => findTool(name, options)));
+}
+
+/**
+ * Checks that the programs a stage needs are installed; one error names every missing one
+ * and its package. Returns their paths.
+ */
+export function preflight(needed: readonly ToolName[], options: ToolOptions = {}): Record<ToolName, string> {
+  const paths = {} as Record<ToolName, string>;
+  const missing: { tool: string; package: string }[] = [];
+  for (const name of needed) {
+    const path = which(name, options.env);
+    if (path) paths[name] = path;
+    else missing.push({ tool: name, package: TOOLS[name].package });
+  }
+  if (missing.length > 0) throw new MissingToolsError(missing);
+  return paths;
+}
+
+export type RunOptions = {
+  onStdout?: (chunk: string) => void;
+  onStderr?: (chunk: string) => void;
+  /** Replaces this process's environment (default process.env); libguestfs settings are added. */
+  env?: NodeJS.ProcessEnv | undefined;
+  cwd?: string;
+};
+
+export type RunResult = { stdout: string; stderr: string };
+
+/** Kept output per stream: enough for JSON from `qemu-img info`, bounded for chatty tools. */
+const KEEP_BYTES = 4 * 1024 * 1024;
+const TAIL_LINES = 20;
+/** After SIGTERM, how long the group has before SIGKILL. */
+const KILL_GRACE_MS = 5_000;
+
+function keepTail(buffer: string, chunk: string): string {
+  const joined = buffer + chunk;
+  return joined.length > KEEP_BYTES ? joined.slice(joined.length - KEEP_BYTES) : joined;
+}
+
+export function stderrTail(stderr: string): string {
+  return stderr.split(/\r?\n/).filter((line) => line.trim() !== "").slice(-TAIL_LINES).join("\n");
+}
+
+/** The command as one would type it (for messages; arguments with spaces quoted). */
+export function commandLine(cmd: string, args: readonly string[]): string {
+  return [cmd, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
+}
+
+export function environmentFor(cmd: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return LIBGUESTFS_PROGRAMS.has(basename(cmd)) ? { ...env, ...LIBGUESTFS_ENV } : env;
+}
+
+/**
+ * Runs a program in its own process group. Resolves with its output on exit status 0; rejects
+ * with ToolFailedError (command, exit code, stderr tail) otherwise, and with CancelledError
+ * when ctx.signal aborts: the whole group gets SIGTERM, then SIGKILL after a grace period,
+ * and the promise settles only once the program has exited (its files are closed).
+ */
+export function run(ctx: StageContext, cmd: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const line = commandLine(cmd, args);
+  if (ctx.signal.aborted) return Promise.reject(new CancelledError(line));
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: environmentFor(cmd, options.env),
+      cwd: options.cwd,
+    });
+    let stdout = "";
+    let stderr = "";
+    let cancelled = false;
+    let exited = false;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    const killGroup = (signal: NodeJS.Signals) => {
+      if (exited || child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    const onAbort = () => {
+      cancelled = true;
+      killGroup("SIGTERM");
+      killTimer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
+      killTimer.unref();
+    };
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      stdout = keepTail(stdout, chunk);
+      options.onStdout?.(chunk);
+    });
+    child.stderr.on("data", (chunk: string) => {
+      stderr = keepTail(stderr, chunk);
+      options.onStderr?.(chunk);
+    });
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      exited = true;
+      ctx.signal.removeEventListener("abort", onAbort);
+      if (error.code === "ENOENT") {
+        const spec = TOOLS[basename(cmd) as ToolName] as ToolSpec | undefined;
+        reject(new MissingToolsError([{ tool: basename(cmd), package: spec?.package ?? "unknown" }]));
+      } else {
+        reject(new ToolFailedError(line, null, null, error.message));
+      }
+    });
+    child.on("close", (code, signal) => {
+      exited = true;
+      if (killTimer) clearTimeout(killTimer);
+      ctx.signal.removeEventListener("abort", onAbort);
+      if (cancelled) reject(new CancelledError(line));
+      else if (code === 0) resolve({ stdout, stderr });
+      else reject(new ToolFailedError(line, code, signal, stderrTail(stderr)));
+    });
+  });
+}

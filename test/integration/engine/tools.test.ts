@@ -1,0 +1,133 @@
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { createMemoryContext } from "../../../server/engine/context.ts";
+import { CancelledError, MissingToolsError, ToolFailedError } from "../../../server/engine/errors.ts";
+import { TOOL_NAMES, findTools, preflight, run, which } from "../../../server/engine/tools.ts";
+import { processGroup, processesInGroup, processesMentioning, scratch } from "./helpers.ts";
+
+const tmp = scratch("tools");
+afterAll(tmp.cleanup);
+
+function ctx() {
+  return createMemoryContext({ scratchDir: tmp.dir });
+}
+
+/** A PATH holding only the named programs (links to the real ones) and sh. */
+function pathWith(dirName: string, programs: string[]): NodeJS.ProcessEnv {
+  const dir = join(tmp.dir, dirName);
+  mkdirSync(dir);
+  for (const p of [...programs, "sh"]) symlinkSync(which(p) as string, join(dir, p));
+  return { PATH: dir };
+}
+
+describe("findTools", () => {
+  test("reports every pipeline program: path and version, or the Debian package to install", async () => {
+    const tools = await findTools();
+    expect(tools.map((t) => [t.name, t.package])).toEqual([
+      ["qemu-img", "qemu-utils"],
+      ["xorriso", "xorriso"],
+      ["virt-inspector", "libguestfs-tools"],
+      ["virt-customize", "libguestfs-tools"],
+      ["virt-v2v-in-place", "virt-v2v"],
+      ["virsh", "libvirt-clients"],
+      ["nbdcopy", "libnbd-bin"],
+    ]);
+    expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
+    for (const name of ["qemu-img", "xorriso"]) {
+      const tool = tools.find((t) => t.name === name);
+      expect(tool).toMatchObject({ found: true, path: which(name) });
+      expect(tool?.found && tool.version).toMatch(/^\d+\.\d+/);
+    }
+  });
+
+  test("a PATH without the program: missing, with its package", async () => {
+    const env = pathWith("only-qemu-img", ["qemu-img"]);
+    const tools = await findTools({ env });
+    expect(tools.find((t) => t.name === "qemu-img")?.found).toBe(true);
+    expect(tools.find((t) => t.name === "xorriso")).toEqual({ name: "xorriso", package: "xorriso", found: false });
+  });
+});
+
+describe("preflight", () => {
+  test("one error names every missing program and its package", () => {
+    const env = pathWith("only-xorriso", ["xorriso"]);
+    let error: unknown;
+    try {
+      preflight(["qemu-img", "xorriso", "virsh", "virt-customize"], { env });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(MissingToolsError);
+    const missing = error as MissingToolsError;
+    expect(missing.missing).toEqual([
+      { tool: "qemu-img", package: "qemu-utils" },
+      { tool: "virsh", package: "libvirt-clients" },
+      { tool: "virt-customize", package: "libguestfs-tools" },
+    ]);
+    expect(missing.message).toBe(
+      "Required programs are not installed: qemu-img (Debian package qemu-utils), virsh (Debian package libvirt-clients), " +
+        "virt-customize (Debian package libguestfs-tools). Install them with: apt-get install qemu-utils libvirt-clients libguestfs-tools",
+    );
+  });
+
+  test("everything present: the paths", () => {
+    expect(preflight(["qemu-img", "xorriso"])).toEqual({ "qemu-img": which("qemu-img"), xorriso: which("xorriso") });
+  });
+});
+
+describe("run", () => {
+  test("output streams to the callbacks and comes back on success", async () => {
+    const out: string[] = [];
+    const result = await run(ctx(), "sh", ["-c", "echo one; echo two >&2"], { onStdout: (c) => out.push(c) });
+    expect(out.join("")).toBe("one\n");
+    expect(result).toEqual({ stdout: "one\n", stderr: "two\n" });
+  });
+
+  test("a failure rejects with the command, the exit code and the stderr tail", async () => {
+    const script = "for i in $(seq 1 30); do echo line $i >&2; done; exit 3";
+    const error = await run(ctx(), "sh", ["-c", script]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ToolFailedError);
+    const failed = error as ToolFailedError;
+    expect(failed.exitCode).toBe(3);
+    expect(failed.command).toBe(`sh -c '${script}'`);
+    expect(failed.stderrTail.split("\n")).toEqual(Array.from({ length: 20 }, (_, i) => `line ${i + 11}`));
+    expect(failed.message).toContain("(exit code 3): line 11\n");
+  });
+
+  test("cancel kills the whole process group, grandchildren included", async () => {
+    const c = ctx();
+    const marker = `ferry-cancel-${process.pid}-${Date.now()}`;
+    let group: number | undefined;
+    // The grandchild shell (named by the marker) waits on its own sleep; `; :` keeps it from exec'ing.
+    const error = await run(c, "sh", ["-c", `sh -c 'sleep 3600; :' ${marker} & echo $!; sleep 3601; wait`], {
+      onStdout: (chunk) => {
+        group = processGroup(Number(chunk.trim()));
+        c.cancel();
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(group).toBeGreaterThan(1);
+    expect(processesMentioning(marker)).toEqual([]);
+    expect(processesInGroup(group as number)).toEqual([]);
+  });
+
+  test("an already cancelled context starts nothing", async () => {
+    const c = ctx();
+    c.cancel();
+    await expect(run(c, "sh", ["-c", "exit 0"])).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  test("libguestfs programs get the direct backend with forced TCG; others do not", async () => {
+    const bin = join(tmp.dir, "fake-bin");
+    mkdirSync(bin);
+    const script = "#!/bin/sh\necho \"$LIBGUESTFS_BACKEND $LIBGUESTFS_BACKEND_SETTINGS\"\n";
+    for (const name of ["virt-customize", "qemu-img"]) {
+      writeFileSync(join(bin, name), script);
+      chmodSync(join(bin, name), 0o755);
+    }
+    const env = { PATH: process.env.PATH, HOME: "/nonexistent" };
+    expect((await run(ctx(), join(bin, "virt-customize"), [], { env })).stdout).toBe("direct force_tcg\n");
+    expect((await run(ctx(), join(bin, "qemu-img"), [], { env })).stdout).toBe(" \n");
+  });
+});
