@@ -4,7 +4,7 @@
 // removes the partial volume it created.
 import { lstat, rm } from "node:fs/promises";
 import type { StageContext } from "./context.ts";
-import { preflight, run } from "./tools.ts";
+import { preflight, run, type Env } from "./tools.ts";
 
 export const COPY_STAGE = "copy";
 
@@ -21,7 +21,7 @@ export type CopyRequest = {
   target: string;
 };
 
-export type CopyOptions = { format: OutputFormat; allocation: Allocation; env?: NodeJS.ProcessEnv };
+export type CopyOptions = { format: OutputFormat; allocation: Allocation; env?: Env };
 
 export type CopyResult = {
   name: string;
@@ -38,7 +38,7 @@ export type CopyResult = {
 export type ImageInfo = { format: string; virtualSize: number; actualSize: number | undefined };
 
 /** `qemu-img info --output=json`: format, virtual size and bytes allocated on the host. */
-export async function imageInfo(ctx: StageContext, path: string, format?: string, env?: NodeJS.ProcessEnv): Promise<ImageInfo> {
+export async function imageInfo(ctx: StageContext, path: string, format?: string, env?: Env): Promise<ImageInfo> {
   const qemuImg = preflight(["qemu-img"], { env })["qemu-img"];
   const args = ["info", "--output=json", ...(format ? ["-f", format] : []), path];
   const { stdout } = await run(ctx, qemuImg, args, { env });

@@ -46,10 +46,13 @@ export type ToolInfo =
   | { name: ToolName; package: string; found: true; path: string; version: string | undefined }
   | { name: ToolName; package: string; found: false };
 
-export type ToolOptions = { env?: NodeJS.ProcessEnv };
+/** An environment for a program (NodeJS.ProcessEnv's typing insists on NODE_ENV). */
+export type Env = Record<string, string | undefined>;
+
+export type ToolOptions = { env?: Env | undefined };
 
 /** The first executable `name` on PATH (from `env`, default this process's). */
-export function which(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function which(name: string, env: Env = process.env): string | undefined {
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (dir === "") continue;
     const candidate = join(dir, name);
@@ -116,7 +119,7 @@ export type RunOptions = {
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
   /** Replaces this process's environment (default process.env); libguestfs settings are added. */
-  env?: NodeJS.ProcessEnv | undefined;
+  env?: Env | undefined;
   cwd?: string;
 };
 
@@ -142,7 +145,7 @@ export function commandLine(cmd: string, args: readonly string[]): string {
   return [cmd, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
 }
 
-export function environmentFor(cmd: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function environmentFor(cmd: string, env: Env = process.env): Env {
   return LIBGUESTFS_PROGRAMS.has(basename(cmd)) ? { ...env, ...LIBGUESTFS_ENV } : env;
 }
 
@@ -159,7 +162,7 @@ export function run(ctx: StageContext, cmd: string, args: readonly string[], opt
     const child = spawn(cmd, args, {
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: environmentFor(cmd, options.env),
+      env: environmentFor(cmd, options.env) as NodeJS.ProcessEnv,
       cwd: options.cwd,
     });
     let stdout = "";

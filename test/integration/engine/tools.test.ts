@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { createMemoryContext } from "../../../server/engine/context.ts";
 import { CancelledError, MissingToolsError, ToolFailedError } from "../../../server/engine/errors.ts";
-import { TOOL_NAMES, findTools, preflight, run, which } from "../../../server/engine/tools.ts";
+import { TOOL_NAMES, findTools, preflight, run, which, type Env } from "../../../server/engine/tools.ts";
 import { processGroup, processesInGroup, processesMentioning, scratch } from "./helpers.ts";
 
 const tmp = scratch("tools");
@@ -14,7 +14,7 @@ function ctx() {
 }
 
 /** A PATH holding only the named programs (links to the real ones) and sh. */
-function pathWith(dirName: string, programs: string[]): NodeJS.ProcessEnv {
+function pathWith(dirName: string, programs: string[]): Env {
   const dir = join(tmp.dir, dirName);
   mkdirSync(dir);
   for (const p of [...programs, "sh"]) symlinkSync(which(p) as string, join(dir, p));
