@@ -140,7 +140,7 @@ export default async function Page() {
           </Flash>
         </Card>
         {admin ? (
-          <Card>
+          <Card className="max-w-xl 2xl:max-w-none">
             <CardHeader title="New layer" description="Searched after the other team layers and before Vendor; reorder it with the arrows." />
             <CreateLayerForm repositories={options} />
           </Card>
