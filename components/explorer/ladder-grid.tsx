@@ -34,7 +34,7 @@ function Step({ cell }: { cell: LadderCell }) {
 function Cell({ cell }: { cell: LadderCell }) {
   const elements = [...(cell.winner ? [cell.winner] : []), ...cell.candidates];
   return (
-    <td className={cn("h-14 min-w-44 border border-line px-2.5 py-2 align-top text-xs", cellTone[cell.state])} data-state={cell.state} data-rung={cell.rung}>
+    <td className={cn("h-12 min-w-48 border border-line px-2.5 py-2 align-top text-xs", cellTone[cell.state])} data-state={cell.state} data-rung={cell.rung}>
       <div className="flex items-start gap-2">
         <Step cell={cell} />
         <div className="min-w-0 space-y-1">
@@ -71,7 +71,7 @@ export function LadderGrid({ ladder, rungText, found }: { ladder: Ladder; rungTe
       />
       <CardBody className="space-y-3">
         <div className="overflow-x-auto">
-          <table className="w-full border-collapse text-left" aria-describedby="ladder-legend">
+          <table className="w-full border-collapse text-left" style={{ maxWidth: `${18 + ladder.layers.length * 24}rem` }} aria-describedby="ladder-legend">
             <caption className="sr-only">Matching ladder: rungs by layers, in search order</caption>
             <thead>
               <tr>
@@ -91,15 +91,15 @@ export function LadderGrid({ ladder, rungText, found }: { ladder: Ladder; rungTe
                 return (
                   <tr key={rung}>
                     <th scope="row" className="border border-line bg-surface-subtle px-2.5 py-2 align-top text-xs font-normal">
-                      <span className="font-semibold text-fg">Rung {rung}</span>
-                      <span className="mt-1 flex flex-wrap gap-1">
+                      <span className="flex flex-wrap items-center gap-1">
+                        <span className="mr-1 font-semibold text-fg">Rung {rung}</span>
                         {["name", "os", ...RUNG_ATTRS[rung]].map((a) => (
                           <span key={a} className="rounded bg-accent-soft px-1 font-mono text-[0.6875rem] text-accent-fg">
                             {a}
                           </span>
                         ))}
                       </span>
-                      <span className="mt-1 block text-fg-muted">{rungText[rung]}</span>
+                      <span className="mt-0.5 block text-fg-muted">{rungText[rung]}</span>
                     </th>
                     {row.map((cell) => (
                       <Cell key={cell.layerIndex} cell={cell} />

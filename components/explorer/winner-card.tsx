@@ -86,7 +86,7 @@ function AttributeTable({ element, rung, query }: { element: MatchAttrs; rung: k
   );
 }
 
-function AppFile({ app }: { app: ResolvedApp }) {
+function AppFile({ app, hasRepository }: { app: ResolvedApp; hasRepository: boolean }) {
   const resolved = app.hostPath !== app.path;
   return (
     <div className="space-y-2">
@@ -104,11 +104,22 @@ function AppFile({ app }: { app: ResolvedApp }) {
       ) : (
         <p className="text-[0.8125rem] text-fg-muted">{app.path.startsWith("/") ? "An absolute path, read on the agent host." : "Relative, and the layer has no path-root."}</p>
       )}
+      {app.present === false ? (
+        <p className="text-[0.8125rem] text-danger-fg">
+          {hasRepository ? (
+            <>
+              Not in {app.layerName}&apos;s software repository yet: upload it as <code className="font-mono">{app.path}</code> on the <Link href="/software" className="underline">Software</Link> page.
+            </>
+          ) : (
+            <>{app.layerName} has no software repository bound, so the file has nowhere to come from: bind one on the layer&apos;s page and upload it there.</>
+          )}
+        </p>
+      ) : null}
     </div>
   );
 }
 
-export function WinnerCard({ result, query }: { result: Found; query: MissQuery }) {
+export function WinnerCard({ result, query, layersWithRepository }: { result: Found; query: MissQuery; layersWithRepository: ReadonlySet<string> }) {
   const w = result.winner;
   const deps = result.kind === "app" ? (w.element as { deps?: string[] }).deps ?? [] : [];
   return (
@@ -150,7 +161,7 @@ export function WinnerCard({ result, query }: { result: Found; query: MissQuery 
               {w.index > 0 ? ` It is element ${w.index + 1} of the layer's ${result.kind === "app" ? "apps" : "capabilities"}.` : null}
             </p>
           </div>
-          {result.app ? <AppFile app={result.app} /> : null}
+          {result.app ? <AppFile app={result.app} hasRepository={layersWithRepository.has(result.app.layerId)} /> : null}
           {result.kind === "app" ? (
             <div>
               <h3 className="text-sm font-semibold text-fg">Dependencies</h3>

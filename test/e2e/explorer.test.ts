@@ -160,6 +160,19 @@ describe("the explorer, Vendor layer only", () => {
   });
 });
 
+describe("near misses", () => {
+  test("no match for a ppc64 kernel: the nearest candidates, each with the attribute that rules it out", async () => {
+    await page.goto(`${running.url}/explorer?kind=app&name=kernel&os=linux&distro=rhel&major=5&minor=4&arch=ppc64`);
+    expect(await page.getByTestId("no-match-message").innerText()).toBe("No app in config matches os='linux' name='kernel' distro='rhel' major='5' minor='4' arch='ppc64'");
+    const near = page.getByRole("region", { name: "Nearest candidates" });
+    const x86 = near.getByTestId("near-miss-row").filter({ hasText: "rhel/5/kernel-2.6.18-128.el5.x86_64.rpm" });
+    expect(await x86.innerText()).toContain("arch is 'x86_64', not 'ppc64'");
+    const rhel4 = near.getByTestId("near-miss-row").filter({ hasText: "rhel/4/kernel-2.6.9-89.EL.i686.rpm" });
+    expect(await rhel4.innerText()).toContain("major is '4', not '5'.");
+    await page.screenshot({ path: path.join(shots, "explorer-near-misses.png"), fullPage: true });
+  });
+});
+
 describe("with a Site layer searched first", () => {
   beforeAll(async () => {
     const layer = randomUUID();
@@ -197,7 +210,7 @@ describe("with a Site layer searched first", () => {
   });
 
   test("a viewer opens a shared link and asks their own question", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
     const p = await context.newPage();
     await signInPage(p, viewer);
     await p.goto(`${running.url}${KERNEL_URL}`);
@@ -205,32 +218,50 @@ describe("with a Site layer searched first", () => {
     await p.getByRole("link", { name: /Windows XP 32-bit virtio/ }).click();
     await p.waitForFunction(() => document.querySelector("#winner-title")?.textContent?.includes("virtio"));
     expect(await p.getByTestId("winner-path").innerText()).toBe("/usr/share/virtio-win/drivers/i386/WinXP");
-    await p.screenshot({ path: path.join(shots, "explorer-viewer.png"), fullPage: true });
+    await p.screenshot({ path: path.join(shots, "explorer-viewer-dark.png"), fullPage: true });
     await context.close();
   });
 });
 
 describe("profiles and networks across the stack", () => {
-  test("Profiles lists the Site profile with its mappings and virt-v2v's --list-profiles text", async () => {
+  beforeAll(async () => {
+    // A Lab layer searched before Site: its profile and xenbr1 mapping shadow Site's.
+    const lab = {
+      profiles: [{ name: "lab-rhev", method: "rhev", storage: { location: "nfs.lab2:/export/v2", format: "raw" }, networks: [{ type: "bridge", name: "xenbr0", target: { type: "network", name: "rhevm-lab" } }] }],
+      networks: [{ type: "bridge", name: "xenbr1", target: { type: "network", name: "lab-net" } }],
+      capabilities: [],
+      apps: [],
+    };
+    const layer = randomUUID();
+    await q(`INSERT INTO config_layers (id, name, position, kind, head_revision, updated_at) VALUES ($1, 'Lab', -1, 'team', 1, now())`, [layer]);
+    await q(`INSERT INTO config_revisions (layer_id, number, model, summary, author_email) VALUES ($1, 1, $2, 'test', 'system')`, [layer, JSON.stringify(lab)]);
+  });
+
+  test("Profiles: each profile with its layer, storage and mappings, shadowing marked, and virt-v2v's --list-profiles text", async () => {
     await page.goto(`${running.url}/profiles`);
-    const row = page.getByTestId("profile-row").filter({ hasText: "lab-rhev" });
-    const text = await row.innerText();
-    for (const part of ["Site", "rhev", "nfs.lab:/export/data", "qcow2", "sparse", "xenbr0", "rhevm", "used by -p lab-rhev"]) expect(text).toContain(part);
-    expect(await row.getByRole("link", { name: "lab-rhev" }).getAttribute("href")).toMatch(/^\/configuration\/[\w-]+#profiles$/);
-    expect(await page.getByTestId("list-profiles").textContent()).toBe("Defined target profiles:\n  lab-rhev\n");
+    const rows = page.getByTestId("profile-row");
+    expect(await rows.count()).toBe(2);
+    const lab = await rows.nth(0).innerText();
+    for (const part of ["lab-rhev", "Lab", "rhev", "nfs.lab2:/export/v2", "raw", "as source", "xenbr0", "rhevm-lab", "used by -p lab-rhev"]) expect(lab).toContain(part);
+    const site = await rows.nth(1).innerText();
+    for (const part of ["lab-rhev", "Site", "nfs.lab:/export/data", "qcow2", "sparse", "shadowed by Lab"]) expect(site).toContain(part);
+    expect(await rows.nth(1).getByRole("link", { name: "lab-rhev" }).getAttribute("href")).toMatch(/^\/configuration\/[\w-]+#profiles$/);
+    expect(await page.getByTestId("list-profiles").textContent()).toBe("Defined target profiles:\n  lab-rhev\n  lab-rhev\n");
     await page.screenshot({ path: path.join(shots, "profiles.png"), fullPage: true });
   });
 
-  test("Networks highlights the default and maps a NIC through the core", async () => {
+  test("Networks: the default highlighted, a shadowed mapping marked, and a NIC mapped through the core", async () => {
     await page.goto(`${running.url}/networks`);
     const def = page.getByTestId("network-row").filter({ hasText: "every unmapped NIC" });
     expect(await def.innerText()).toContain("the default for unmapped NICs");
+    const siteXenbr1 = page.getByTestId("network-row").filter({ hasText: "site-net" });
+    expect(await siteXenbr1.innerText()).toContain("shadowed by Lab");
     const form = page.getByRole("form", { name: "Map a NIC" });
     await form.getByLabel("Source type").selectOption("bridge");
     await form.getByLabel("Source name").fill("xenbr1");
     await form.getByRole("button", { name: "Map it" }).click();
     await page.waitForURL(/nicName=xenbr1/);
-    expect((await page.getByTestId("nic-result").innerText()).replace(/\s+/g, " ")).toMatch(/^bridge xenbr1 → (goes to )?network site-net A mapping for this NIC in Site\./);
+    expect((await page.getByTestId("nic-result").innerText()).replace(/\s+/g, " ")).toMatch(/^bridge xenbr1 → (goes to )?network lab-net A mapping for this NIC in Lab\./);
     await page.getByLabel("Source name").fill("xenbr9");
     await page.getByRole("button", { name: "Map it" }).click();
     await page.waitForURL(/nicName=xenbr9/);
@@ -239,7 +270,7 @@ describe("profiles and networks across the stack", () => {
     await page.getByLabel("Profile", { exact: true }).selectOption("lab-rhev");
     await page.getByRole("button", { name: "Map it" }).click();
     await page.waitForURL(/profile=lab-rhev/);
-    expect((await page.getByTestId("nic-result").innerText()).replace(/\s+/g, " ")).toMatch(/^bridge xenbr0 → (goes to )?network rhevm The profile lab-rhev's own mapping/);
+    expect((await page.getByTestId("nic-result").innerText()).replace(/\s+/g, " ")).toMatch(/^bridge xenbr0 → (goes to )?network rhevm-lab The profile lab-rhev's own mapping/);
     await page.screenshot({ path: path.join(shots, "networks.png"), fullPage: true });
   });
 });

@@ -89,7 +89,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
 
           {result.found ? (
             <>
-              <WinnerCard result={result} query={query} />
+              <WinnerCard result={result} query={query} layersWithRepository={new Set(stack.flatMap((s) => (s.repositoryId ? [s.layerId] : [])))} />
               <LadderGrid ladder={buildLadder(result, query)} rungText={RUNG_TEXT} found />
               {result.kind === "capability" || result.tree.length ? <DepTree kind={result.kind} name={values.name} tree={result.tree} /> : null}
               <ShadowedList result={result} />
@@ -107,7 +107,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
           ) : (
             <>
               <Alert tone="danger" title="No match" className="px-4 py-4 text-base">
-                <p className="font-mono text-sm break-words" data-testid="no-match-message">
+                <p className="font-mono text-[0.9375rem] font-medium break-words" data-testid="no-match-message">
                   {result.message}
                 </p>
                 <p className="mt-2 text-sm text-fg-muted">

@@ -54,7 +54,7 @@ export default async function Page() {
     <div className="space-y-6">
       {header}
       <Card>
-        <CardHeader title={`${rows.length} ${rows.length === 1 ? "profile" : "profiles"} in ${stack.length} ${stack.length === 1 ? "layer" : "layers"}`} description={`${used} can be selected; the others are shadowed by a profile of the same name searched earlier.`} />
+        <CardHeader title={`${rows.length} ${rows.length === 1 ? "profile" : "profiles"} in ${stack.length} ${stack.length === 1 ? "layer" : "layers"}`} description={used === rows.length ? "Each can be selected with -p." : `${used} can be selected; the others are shadowed by a profile of the same name searched earlier.`} />
         <Table framed={false} caption="Profiles in search order">
           <THead>
             <TR>
