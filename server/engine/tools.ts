@@ -189,13 +189,25 @@ export function run(ctx: StageContext, cmd: string, args: readonly string[], opt
 
     child.stdout.setEncoding("utf8");
     child.stderr.setEncoding("utf8");
+    // A throwing callback (a bug in a progress parser) must not leave the program running
+    // unwatched: stop it and report that error instead.
+    let callbackError: unknown;
+    const deliver = (callback: ((chunk: string) => void) | undefined, chunk: string) => {
+      if (!callback || callbackError !== undefined) return;
+      try {
+        callback(chunk);
+      } catch (error) {
+        callbackError = error;
+        killGroup("SIGKILL");
+      }
+    };
     child.stdout.on("data", (chunk: string) => {
       stdout = keepTail(stdout, chunk);
-      options.onStdout?.(chunk);
+      deliver(options.onStdout, chunk);
     });
     child.stderr.on("data", (chunk: string) => {
       stderr = keepTail(stderr, chunk);
-      options.onStderr?.(chunk);
+      deliver(options.onStderr, chunk);
     });
     child.on("error", (error: NodeJS.ErrnoException) => {
       exited = true;
@@ -211,7 +223,8 @@ export function run(ctx: StageContext, cmd: string, args: readonly string[], opt
       exited = true;
       if (killTimer) clearTimeout(killTimer);
       ctx.signal.removeEventListener("abort", onAbort);
-      if (cancelled) reject(new CancelledError(line));
+      if (callbackError !== undefined) reject(callbackError);
+      else if (cancelled) reject(new CancelledError(line));
       else if (code === 0) resolve({ stdout, stderr });
       else reject(new ToolFailedError(line, code, signal, stderrTail(stderr)));
     });

@@ -112,6 +112,18 @@ describe("run", () => {
     expect(processesInGroup(group as number)).toEqual([]);
   });
 
+  test("a callback that throws stops the program and its error comes back", async () => {
+    const marker = `ferry-callback-${process.pid}-${Date.now()}`;
+    const bug = new Error("bug in a progress parser");
+    const error = await run(ctx(), "sh", ["-c", `echo start; sleep 3600; : ${marker}`], {
+      onStdout: () => {
+        throw bug;
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBe(bug);
+    expect(processesMentioning(marker)).toEqual([]);
+  });
+
   test("an already cancelled context starts nothing", async () => {
     const c = ctx();
     c.cancel();

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { DomainXmlError, NO_STORAGE_MESSAGE, parseDomainXml, type SourceGuest } from "../../../server/v2v/index.ts";
 
@@ -263,5 +264,37 @@ describe("parseDomainXml: bad input", () => {
     expect(error.message).toMatch(message);
     expect([error.line, error.column]).toEqual([line, column]);
     expect(error.format()).toBe(`guest.xml:${line}:${column}: ${error.message}`);
+  });
+});
+
+describe("parseDomainXml: untrusted input", () => {
+  const TOKENS = [
+    "<", ">", "/", "=", "'", '"', "&", ";", "!", " ", "\n", "domain", "type", "disk", "devices", "name",
+    "memory", "unit", "source", "file", "target", "dev", "interface", "graphics", "passwd", "<!DOCTYPE",
+    "<!ENTITY", "&amp;", "&#x41;", "&#0;", "<![CDATA[", "]]>", "__proto__", "1024", "KiB",
+  ];
+  const outcome = (text: string) => {
+    try {
+      parseDomainXml(text, "x.xml");
+    } catch (error) {
+      if (!(error instanceof DomainXmlError)) throw error;
+      expect(error.line).toBeGreaterThanOrEqual(1);
+      expect(error.column).toBeGreaterThanOrEqual(1);
+    }
+  };
+
+  test("random markup soup gives a guest or a positioned DomainXmlError, never another exception", () => {
+    fc.assert(fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 }), (t) => outcome(t.join(""))), { numRuns: 2000 });
+  });
+
+  test("each fixture cut or corrupted anywhere gives a guest or a DomainXmlError", () => {
+    const texts = FIXTURES.map((f) => domainFixture(f.file));
+    fc.assert(
+      fc.property(fc.constantFrom(...texts), fc.nat(2000), fc.nat(2000), fc.constantFrom(...TOKENS), (text, a, b, insert) => {
+        const at = a % (text.length + 1);
+        outcome(text.slice(0, at) + insert + text.slice(Math.min(text.length, at + (b % 20))));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
