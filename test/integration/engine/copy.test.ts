@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -53,6 +54,16 @@ describe("copyDisks", () => {
     expect(info.format).toBe("raw");
     expect(info["virtual-size"]).toBe(SIZE);
     expect(allocatedOk(info["actual-size"])).toBe(true);
+    expect(qemuImgCompare(source, target)).toBe(0);
+  });
+
+  test.each([["qcow2"], [undefined]])("a qcow2 source (format from the XML: %s) -> raw", async (sourceFormat) => {
+    const qcow2 = join(tmp.dir, `src-${sourceFormat ?? "probed"}.qcow2`);
+    execFileSync("qemu-img", ["convert", "-f", "raw", "-O", "qcow2", source, qcow2]);
+    const target = join(tmp.dir, `from-qcow2-${sourceFormat ?? "probed"}.raw`);
+    const [result] = await copyDisks(ctx(), [{ name: "q", source: qcow2, sourceFormat, target }], { format: "raw", allocation: "sparse" });
+    expect(result).toMatchObject({ sourceFormat: "qcow2", virtualSize: SIZE });
+    expect(qemuImgInfo(target).format).toBe("raw");
     expect(qemuImgCompare(source, target)).toBe(0);
   });
 
