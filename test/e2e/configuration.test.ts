@@ -123,6 +123,25 @@ describe("an admin", () => {
     await shot(page, "layers");
   });
 
+  test("reorders team layers with the arrows and deletes one after confirming", async () => {
+    const form = page.getByRole("form", { name: "New layer" });
+    await form.getByLabel(/^Name/).fill("Lab");
+    await form.getByRole("button", { name: "Create layer" }).click();
+    await form.getByText("Created the layer Lab, searched before Vendor.").waitFor();
+    const rows = page.getByRole("table", { name: "Configuration layers, first searched first" }).locator("tbody tr");
+    await rows.nth(1).getByRole("link", { name: "Lab" }).waitFor();
+    await page.getByRole("button", { name: "Move Lab up" }).click();
+    await page.getByText("Saved the new search order.").waitFor();
+    await rows.nth(0).getByRole("link", { name: "Lab" }).waitFor();
+    expect(await q("SELECT name FROM config_layers ORDER BY position")).toEqual([{ name: "Lab" }, { name: "Site" }, { name: "Vendor" }]);
+
+    await page.getByRole("button", { name: "Edit layer Lab" }).click();
+    await page.getByRole("button", { name: "Delete layer…" }).click();
+    await page.getByRole("button", { name: "Delete Lab for good" }).click();
+    await rows.filter({ hasText: "Lab" }).waitFor({ state: "detached" });
+    expect(await q("SELECT name FROM config_layers ORDER BY position")).toEqual([{ name: "Site" }, { name: "Vendor" }]);
+  });
+
   test("imports a virt-v2v.conf: the preview lists what would change, apply writes it as one revision", async () => {
     await page.getByRole("link", { name: "Site", exact: true }).click();
     await page.waitForURL(/\/configuration\/[^/]+$/);

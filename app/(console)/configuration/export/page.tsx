@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: "Export configuration" };
 export default async function Page() {
   await pageActor("config:read");
   const [files, layers] = await Promise.all([exportStack(db()), listLayers(db())]);
-  const command = `virt-v2v ${files.map((f) => `-f ${f.fileName}`).join(" ")} …`;
+  const command = `virt-v2v ${files.map((f) => `-f ${f.fileName}`).join(" ")}`;
   return (
     <div className="space-y-6">
       <PageHeader
@@ -57,7 +57,9 @@ export default async function Page() {
         <CardBody className="space-y-2 border-t border-line">
           <p className="text-sm text-fg-muted">Download them into one directory, then run virt-v2v with each one, first searched first:</p>
           <div className="flex items-start gap-2">
-            <pre className="min-w-0 flex-1 overflow-x-auto rounded-md border border-line bg-surface-subtle px-3 py-2 font-mono text-[0.8125rem] text-fg">{command}</pre>
+            <pre className="min-w-0 flex-1 overflow-x-auto rounded-md border border-line bg-surface-subtle px-3 py-2 font-mono text-[0.8125rem] text-fg">
+              {command} <span className="text-fg-subtle">[the rest of your virt-v2v options]</span>
+            </pre>
             <CopyButton value={command} label="Copy the command line" />
           </div>
           <p className="text-xs text-fg-muted">
