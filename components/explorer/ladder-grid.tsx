@@ -75,7 +75,7 @@ export function LadderGrid({ ladder, rungText, found }: { ladder: Ladder; rungTe
             <caption className="sr-only">Matching ladder: rungs by layers, in search order</caption>
             <thead>
               <tr>
-                <th scope="col" className="w-64 px-2.5 pb-2 text-xs font-medium text-fg-muted">
+                <th scope="col" className="w-72 min-w-64 px-2.5 pb-2 text-xs font-medium text-fg-muted">
                   Rung · compares
                 </th>
                 {ladder.layers.map((l, i) => (

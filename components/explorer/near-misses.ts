@@ -54,7 +54,8 @@ export function nearMisses(layers: readonly NearMissLayer[], query: MissQuery): 
       if (reasons.length) out.push({ layerId: layer.layerId, layerName: layer.layerName, layerPosition: i + 1, index, element, reasons });
     });
   });
-  return out;
+  // Nearest first: the fewer attributes rule an element out, the closer it came.
+  return out.sort((a, b) => a.reasons.length - b.reasons.length || a.layerPosition - b.layerPosition || a.index - b.index);
 }
 
 function distance(a: string, b: string): number {

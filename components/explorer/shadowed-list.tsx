@@ -1,8 +1,7 @@
 // Every other element that matched, in the order virt-v2v would have reached it, with why it lost.
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardHeader } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import type { ExplainResult } from "@/server/config/explain-match";
 import type { MatchAttrs } from "@/server/v2v/model";
@@ -20,7 +19,7 @@ export function ShadowedList({ result }: { result: Found }) {
         description="Elements that also match this guest but lose to the winner. Deleting or moving the winner would promote the first of them."
       />
       {result.shadowed.length === 0 ? (
-        <EmptyState bare className="py-8 sm:py-8" title="Nothing else matches" description="The winner is the only element in the stack that fits this guest." />
+        <CardBody className="text-sm text-fg-muted">Nothing else matches: the winner is the only element in the stack that fits this guest.</CardBody>
       ) : (
         <Table framed={false} caption="Shadowed candidates">
           <THead>

@@ -30,7 +30,7 @@ function Value({ v }: { v: string | undefined }) {
 export function ElementTag({ kind, element, rung }: { kind: "app" | "capability"; element: MatchAttrs; rung: keyof typeof RUNG_ATTRS }) {
   const used = compared(rung);
   return (
-    <code className="block overflow-x-auto rounded-md border border-line bg-surface-subtle px-3 py-2 font-mono text-[0.8125rem] leading-6 whitespace-nowrap text-fg-muted">
+    <code className="block overflow-x-auto rounded-md border border-line bg-surface-subtle px-3 py-2 font-mono text-[0.8125rem] leading-6 break-words text-fg-muted">
       &lt;<span className="text-fg">{kind}</span>
       {openingTag(element).map(({ attr, value }) => (
         <span key={attr}>

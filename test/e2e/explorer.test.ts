@@ -160,6 +160,15 @@ describe("the explorer, Vendor layer only", () => {
   });
 });
 
+describe("a malformed question", () => {
+  test("names the field at fault under it, and answers nothing", async () => {
+    await page.goto(`${running.url}/explorer?kind=app&name=two%20words&os=linux`);
+    await page.getByText("Name must not contain spaces.").waitFor();
+    expect(await page.getByLabel("Name", { exact: true }).getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator("#winner-title").count()).toBe(0);
+  });
+});
+
 describe("near misses", () => {
   test("no match for a ppc64 kernel: the nearest candidates, each with the attribute that rules it out", async () => {
     await page.goto(`${running.url}/explorer?kind=app&name=kernel&os=linux&distro=rhel&major=5&minor=4&arch=ppc64`);
