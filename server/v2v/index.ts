@@ -13,3 +13,4 @@ export * from "./software-plan.ts";
 export * from "./transfer-iso.ts";
 export * from "./rpm-version.ts";
 export * from "./domain-xml.ts";
+export * from "./conversion-plan.ts";
