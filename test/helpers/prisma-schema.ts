@@ -11,7 +11,7 @@ const SCALARS = new Set(["String", "Boolean", "Int", "BigInt", "Float", "Decimal
 export function readPrismaSchema(file = path.resolve(import.meta.dirname, "../../prisma/schema.prisma")): SchemaModel[] {
   const text = readFileSync(file, "utf8").replace(/\/\/.*$/gm, "");
   const models: SchemaModel[] = [];
-  for (const m of text.matchAll(/model\s+(\w+)\s*\{([^}]*)\}/g)) {
+  for (const m of text.matchAll(/^model\s+(\w+)\s*\{([\s\S]*?)^\}/gm)) {
     const name = m[1]!;
     const body = m[2]!;
     const model: SchemaModel = { name, table: name, columns: [], indexes: [] };

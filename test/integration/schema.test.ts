@@ -112,10 +112,38 @@ describe("every model round-trips through the generated client", () => {
       const created = await prisma.configRevision.create({ data });
       expect(await prisma.configRevision.findUniqueOrThrow({ where: { id: created.id } })).toEqual({ ...data, id: created.id });
     },
+    AgentToken: async () => {
+      const data = { id: "tok-rt", name: "conv-host-1", tokenHash: "b".repeat(64), prefix: "fa_1234", createdById: "u-rt", createdByEmail: "ada@example.test", createdAt: now, lastUsedAt: later, revokedAt: null };
+      await prisma.agentToken.create({ data });
+      expect(await prisma.agentToken.findUniqueOrThrow({ where: { id: "tok-rt" } })).toEqual(data);
+    },
+    Agent: async () => {
+      const data = {
+        id: "agent-rt", name: "conv-host-1", kind: "remote", tokenId: "tok-rt", capabilities: { tools: { "qemu-img": "7.2.0" }, pools: ["default"] },
+        concurrency: 2, version: "0.1.0", hostname: "conv1.example.test", registeredAt: now, lastHeartbeatAt: later, retiredAt: null,
+      };
+      await prisma.agent.create({ data });
+      expect(await prisma.agent.findUniqueOrThrow({ where: { id: "agent-rt" } })).toEqual(data);
+    },
+    Conversion: async () => {
+      const data = {
+        id: "conv-rt", number: 41, guestName: "rhel54", status: "running", dryRun: false, request: { source: { method: "libvirtxml", file: "/srv/g.xml" } },
+        profile: "rhel", configRevisions: [{ file: "Site", revision: 3 }], plan: { version: 1 }, result: null, errorCode: null, error: null,
+        progress: { stage: "copy", done: 1, total: 2, unit: "bytes" }, agentId: "agent-rt", attempt: 1, cancelRequested: false,
+        createdById: "u-rt", createdByEmail: "ada@example.test", createdAt: now, updatedAt: later, startedAt: later, finishedAt: null,
+      };
+      await prisma.conversion.create({ data: { ...data, result: undefined } });
+      expect(await prisma.conversion.findUniqueOrThrow({ where: { id: "conv-rt" } })).toEqual(data);
+    },
+    ConversionLog: async () => {
+      const data = { conversionId: "conv-rt", attempt: 1, seq: 0, at: now, level: "warn", stage: "copy", message: "Storage volume rhel54-sda already exists on the target." };
+      const created = await prisma.conversionLog.create({ data });
+      expect(await prisma.conversionLog.findUniqueOrThrow({ where: { id: created.id } })).toEqual({ ...data, id: created.id });
+    },
   };
 
   // Order matters: parents before children.
-  test.each(["User", "Session", "Account", "Verification", "RateLimit", "AuditEvent", "Repository", "RepositoryFile", "ConfigLayer", "ConfigRevision"])("%s", async (name) => {
+  test.each(["User", "Session", "Account", "Verification", "RateLimit", "AuditEvent", "Repository", "RepositoryFile", "ConfigLayer", "ConfigRevision", "AgentToken", "Agent", "Conversion", "ConversionLog"])("%s", async (name) => {
     await roundTrips[name]!();
   });
 });
