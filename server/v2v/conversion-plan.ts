@@ -45,7 +45,7 @@ export type OutputTarget = {
 export type PlannedDisk = {
   /** Index in the source guest's disk order (sorted as virt-v2v sorts them). */
   index: number;
-  source: { path: string; target: string; bus: string | undefined; format: string; virtualSize: number };
+  source: { path: string; target: string; bus: string | undefined; format: string; virtualSize: number; actualSize?: number | undefined };
   /** The volume / file name written on the target. */
   name: string;
   /** Absolute path the copy stage writes to. */
@@ -55,8 +55,14 @@ export type PlannedDisk = {
   bus: "virtio" | "ide";
   format: "raw" | "qcow2";
   allocation: "sparse" | "preallocated";
-  /** rhev: image and volume UUIDs. */
-  rhev?: { imageId: string; volumeId: string } | undefined;
+  /** rhev: image and volume UUIDs; the .meta file's path and text (the output stage writes it as is). */
+  rhev?: { imageId: string; volumeId: string; metaPath?: string | undefined; meta?: string | undefined } | undefined;
+  /** Index of the disk in the source guest's disk list (document order). */
+  sourceIndex?: number | undefined;
+  /** Bytes the output volume gets: the virtual size, rounded up to 1 KiB (libvirt) or 512 (rhev). */
+  capacity?: number | undefined;
+  /** `block` for volumes in logical/disk/iscsi pools (the XML then says `<source dev=...>`). */
+  volumeType?: "file" | "block" | undefined;
 };
 
 export type PlannedNic = {
@@ -96,6 +102,19 @@ export type ConversionPlan = {
     allocation: "sparse" | "preallocated";
     /** The profile used (-p), with the layer it came from. */
     profile?: { name: string; file: string } | undefined;
+    /** The output guest's name (-on, else the source name). */
+    name?: string | undefined;
+    /** Where format and allocation came from: -of/-oa, the profile, or each source disk. */
+    formatFrom?: "cli" | "profile" | "source" | undefined;
+    allocationFrom?: "cli" | "profile" | "source" | undefined;
+    /** The libvirt domain type written (kvm; qemu where the host cannot run kvm). */
+    domainType?: "kvm" | "qemu" | undefined;
+    /** libvirt: the pool the volumes go to. */
+    pool?: { name: string; type: string; path: string } | undefined;
+    /** local: the domain XML file written beside the disks (DIR/NAME.xml). */
+    xmlPath?: string | undefined;
+    /** rhev: the storage domain UUID directory under the export path. */
+    rhevDomain?: string | undefined;
   };
   disks: PlannedDisk[];
   nics: PlannedNic[];
@@ -108,7 +127,7 @@ export type ConversionPlan = {
   /** The output guest: libvirt domain XML (libvirt, local) ... */
   domainXml?: string | undefined;
   /** ... or the RHEV OVF (rhev), with its VM UUID. */
-  ovf?: { vmId: string; xml: string } | undefined;
+  ovf?: { vmId: string; xml: string; path?: string | undefined } | undefined;
   /** The configuration revisions the plan was made from: [{ layer, revision }]. */
   config?: { file: string; revision?: number | undefined }[] | undefined;
   warnings: string[];
