@@ -10,6 +10,8 @@ import { PlanError } from "./plan-errors.ts";
 export type NicPlanInput = {
   files: readonly ConfigFile[];
   profile: Profile | undefined;
+  /** The layer the profile came from: named for mappings the profile made. */
+  profileFile?: string | undefined;
   network?: readonly string[] | undefined;
   bridge?: readonly string[] | undefined;
   nics: readonly SourceNic[];
@@ -55,6 +57,9 @@ export function planNics(input: NicPlanInput): PlannedNic[] {
   return input.nics.map((nic) => {
     const r = mapNetwork(ctx, { type: nic.type, name: nic.source ?? "" });
     input.warnings.push(...r.warnings);
+    // The profile's own mappings live in the profile's layer.
+    const fromProfile = r.rule === "profile" || (r.rule === "default" && r.defaultSource === "profile");
+    if (fromProfile && input.profileFile !== undefined) r.file = input.profileFile;
     checkTarget(r, nic, input.target);
     return {
       mac: nic.mac,

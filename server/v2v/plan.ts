@@ -99,6 +99,7 @@ export function planConversion(input: PlanInput): ConversionPlan {
   const nics = planNics({
     files,
     profile,
+    profileFile: output.profile?.file,
     network: options.network,
     bridge: options.bridge,
     nics: guest.nics,
