@@ -2,7 +2,8 @@
 import type { Command } from "../command.ts";
 import { configCommand } from "./config.ts";
 import { matchCommand } from "./match.ts";
+import { planCommand } from "./plan.ts";
 import { softwarePlanCommand } from "./software-plan.ts";
 import { vercmpCommand } from "./vercmp.ts";
 
-export const commands: Command[] = [vercmpCommand, matchCommand, softwarePlanCommand, configCommand];
+export const commands: Command[] = [vercmpCommand, matchCommand, softwarePlanCommand, planCommand, configCommand];

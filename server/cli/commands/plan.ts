@@ -1,0 +1,215 @@
+// ferry plan: what a conversion would do, as virt-v2v would decide it, printed as JSON
+// (the output domain XML or RHEV OVF as a string inside). Reads the source (domain XML file
+// or `virsh dumpxml`), measures its disks with qemu-img info, reads the target's facts, and
+// hands everything to the core's planConversion.
+import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import {
+  DomainXmlError,
+  V2vError,
+  parseGuestFacts,
+  planConversion,
+  resolvePlanOutput,
+  type GuestFacts,
+  type MeasuredDisk,
+  type SourceDisk,
+} from "../../v2v/index.ts";
+import { createMemoryContext, type StageContext } from "../../engine/context.ts";
+import { imageInfo } from "../../engine/copy.ts";
+import { CancelledError, MissingToolsError, ToolFailedError } from "../../engine/errors.ts";
+import { SourceError, readSource, type SourceInput } from "../../engine/source.ts";
+import { parseOptions } from "../args.ts";
+import type { Command } from "../command.ts";
+import { CliUsageError, EXIT_FAILURE, EXIT_OK, type CliIo } from "../io.ts";
+import { loadConfigs } from "../load-configs.ts";
+import { normalizePlanArgs } from "./plan-args.ts";
+import { TargetError, createDefaultReadTarget, defaultLibvirtUri, type ReadTarget } from "./plan-target.ts";
+
+/** Inspection of the source disks (virt-inspector): server/engine/inspect.ts provides it. */
+export type InspectGuest = (ctx: StageContext, disks: readonly SourceDisk[]) => Promise<GuestFacts>;
+
+/** How big and in which format a source disk is (qemu-img info by default). */
+export type MeasureDisk = (ctx: StageContext, disk: SourceDisk) => Promise<MeasuredDisk>;
+
+export type PlanCommandDeps = {
+  readTarget: ReadTarget;
+  inspect: InspectGuest;
+  measure: MeasureDisk;
+};
+
+/** Raised when the facts are needed and nothing can inspect; says how to give them instead. */
+export class InspectionUnavailableError extends Error {
+  readonly code = "INSPECTION_UNAVAILABLE";
+  constructor() {
+    super(
+      "ferry plan cannot inspect the guest's disks on this host yet: give the guest's facts with " +
+        "--guest FACTS.json (the format is in server/v2v/README.md)",
+    );
+    this.name = "InspectionUnavailableError";
+  }
+}
+
+const unavailableInspection: InspectGuest = async () => {
+  throw new InspectionUnavailableError();
+};
+
+const measureWithQemuImg: MeasureDisk = async (ctx, disk) => {
+  const info = await imageInfo(ctx, disk.path, disk.format);
+  return { path: disk.path, format: info.format, virtualSize: info.virtualSize, actualSize: info.actualSize };
+};
+
+const USAGE = [
+  "ferry plan -f FILE [-f FILE ...] (-i libvirtxml FILE | [-i libvirt] [-ic URI] GUEST)",
+  "           [-o libvirt|local|rhev] [-oc URI] [-os STORAGE] [-of raw|qcow2] [-oa sparse|preallocated]",
+  "           [-on NAME] [-p PROFILE] [-n NETWORK ...] [-b BRIDGE ...]",
+  "           [--guest FACTS.json] [--software-root DIR] [--vmtype server|desktop] [--domain-type kvm|qemu]",
+  "",
+  "Prints the conversion plan as one JSON object: output, disks (source, name, path, format,",
+  "allocation, size), NICs (old -> new and the rule that decided), drivers and why, the",
+  "software plan, the transfer ISO's contents, and the output domain XML (libvirt, local) or",
+  "RHEV OVF (rhev). -p replaces -o/-os/-of/-oa; -n/-b take NAME (every unmapped NIC) or IN:OUT.",
+  "-os is a libvirt pool, an existing directory (local) or a mounted export domain (rhev).",
+  "--guest gives the guest's facts (server/v2v/README.md) instead of inspecting its disks.",
+  "Warnings go to stderr; a refusal exits 1 with virt-v2v's message.",
+].join("\n");
+
+function readFacts(path: string, io: CliIo): GuestFacts | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(io.readFile(path));
+  } catch (error) {
+    io.stderr(`${path}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  }
+  const facts = parseGuestFacts(json);
+  if (facts.ok) return facts.facts;
+  io.stderr(facts.problems.map((p) => `${path}: ${p}\n`).join(""));
+  return undefined;
+}
+
+function sourceInput(method: string, positionals: string[], uri: string | undefined, io: CliIo): SourceInput {
+  const [first, ...extra] = positionals;
+  if (method === "libvirtxml") {
+    if (first === undefined) throw new CliUsageError("You must specify a filename");
+    if (extra.length) io.stderr("warning: libvirtxml only takes a single filename.\n");
+    return { method: "libvirtxml", file: first };
+  }
+  if (method === "libvirt") {
+    if (first === undefined) throw new CliUsageError("You must specify a guest");
+    if (extra.length) io.stderr("warning: libvirt only takes a single domain name.\n");
+    return { method: "libvirt", uri: uri ?? defaultLibvirtUri(), guest: first };
+  }
+  throw new CliUsageError(`${method} is not a valid input method.`);
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new CliUsageError(`${flag} must be ${allowed.join(" or ")}`);
+  return value as T;
+}
+
+/** Errors that are the user's to fix: printed as they are, exit 1. */
+function isExpected(error: unknown): error is Error {
+  return (
+    error instanceof V2vError ||
+    error instanceof SourceError ||
+    error instanceof TargetError ||
+    error instanceof ToolFailedError ||
+    error instanceof MissingToolsError ||
+    error instanceof CancelledError ||
+    error instanceof InspectionUnavailableError ||
+    (error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "EACCES"))
+  );
+}
+
+export function createPlanCommand(deps: Partial<PlanCommandDeps> = {}): Command {
+  const readTarget = deps.readTarget ?? createDefaultReadTarget();
+  const inspect = deps.inspect ?? unavailableInspection;
+  const measure = deps.measure ?? measureWithQemuImg;
+  return {
+    name: "plan",
+    summary: "show what a conversion would do (dry run), as JSON",
+    usage: USAGE,
+    async run(args, io) {
+      const { values, positionals } = parseOptions(
+        normalizePlanArgs(args),
+        {
+          input: { type: "string", short: "i" },
+          ic: { type: "string" },
+          output: { type: "string", short: "o" },
+          oc: { type: "string" },
+          os: { type: "string" },
+          op: { type: "string" },
+          of: { type: "string" },
+          oa: { type: "string" },
+          on: { type: "string" },
+          config: { type: "string", short: "f", multiple: true },
+          network: { type: "string", short: "n", multiple: true },
+          bridge: { type: "string", short: "b", multiple: true },
+          profile: { type: "string", short: "p" },
+          guest: { type: "string" },
+          "software-root": { type: "string" },
+          vmtype: { type: "string" },
+          "domain-type": { type: "string" },
+        },
+        true,
+      );
+      const vmType = oneOf(values.vmtype, ["server", "desktop"], "--vmtype");
+      const domainType = oneOf(values["domain-type"], ["kvm", "qemu"], "--domain-type");
+      const files = loadConfigs(values.config, io);
+      const source = sourceInput(values.input ?? "libvirt", positionals, values.ic, io);
+      const ctx = createMemoryContext({ scratchDir: tmpdir() });
+      try {
+        // A profile decides -o/-os: resolve before reading anything about the target.
+        const output = resolvePlanOutput(files, {
+          profile: values.profile,
+          method: values.output,
+          storage: values.os ?? values.op,
+          format: values.of,
+          allocation: values.oa,
+          uri: values.oc,
+        });
+        if (output.method === "libvirt" && output.uri === undefined) output.uri = defaultLibvirtUri();
+        const { guest } = await readSource(ctx, source);
+        let facts: GuestFacts;
+        if (values.guest !== undefined) {
+          const read = readFacts(values.guest, io);
+          if (!read) return EXIT_FAILURE;
+          facts = read;
+        } else facts = await inspect(ctx, guest.disks);
+        const disks: MeasuredDisk[] = [];
+        for (const disk of guest.disks) disks.push(await measure(ctx, disk));
+        const target = await readTarget(output);
+        const plan = planConversion({
+          files,
+          guest,
+          facts,
+          disks,
+          target,
+          options: {
+            profile: values.profile,
+            format: values.of,
+            allocation: values.oa,
+            network: values.network,
+            bridge: values.bridge,
+            outputName: values.on,
+            vmType,
+          },
+          exists: (p) => io.readable(p),
+          softwareRoot: values["software-root"],
+          newId: randomUUID,
+          domainType,
+        });
+        io.stdout(`${JSON.stringify(plan)}\n`);
+        for (const w of plan.warnings) io.stderr(`warning: ${w}\n`);
+        return EXIT_OK;
+      } catch (error) {
+        if (!isExpected(error)) throw error;
+        io.stderr(`${error instanceof DomainXmlError ? error.format() : error.message}\n`);
+        return EXIT_FAILURE;
+      }
+    },
+  };
+}
+
+export const planCommand = createPlanCommand();
