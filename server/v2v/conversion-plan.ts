@@ -40,6 +40,8 @@ export type OutputTarget = {
   bridges?: string[] | undefined;
   /** rhev: the storage domain UUID directory found under `storage`. */
   rhevDomain?: string | undefined;
+  /** libvirt: the names of the domains already defined there; undefined = not checked. */
+  domains?: string[] | undefined;
 };
 
 export type PlannedDisk = {

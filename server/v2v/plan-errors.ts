@@ -11,6 +11,7 @@ export type PlanErrorCode =
   | "UNKNOWN_BRIDGE" // a NIC mapped to a bridge the target lacks
   | "DISKS_MISMATCH" // measured disks do not match the guest's disks
   | "WINDOWS_SOFTWARE_MISSING" // a matched Windows app (virtio folder, rhsrvany...) is not on the host
+  | "DOMAIN_EXISTS" // -o libvirt: a domain of the output name is already defined
   | "NO_OS"; // the facts say no operating system
 
 export class PlanError extends V2vError {

@@ -84,6 +84,10 @@ export function planConversion(input: PlanInput): ConversionPlan {
   const warnings = [...output.warnings, ...guest.warnings.map((w) => `${w.file}:${w.line}:${w.column}: ${w.message}`)];
   const now = Math.floor((input.now ?? (() => Date.now() / 1000))());
   const name = options.outputName ?? guest.name;
+  // virt-v2v checks this before it copies anything (reference §3.2 step 2).
+  if (output.method === "libvirt" && target.domains?.includes(name)) {
+    throw new PlanError("DOMAIN_EXISTS", `Domain ${name} already exists on the target.`);
+  }
 
   const decision = decideDrivers({
     files,

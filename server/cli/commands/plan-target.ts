@@ -61,13 +61,18 @@ async function readLibvirt(ctx: StageContext, output: ResolvedPlanOutput, env: E
     // No such pool: the planner refuses with virt-v2v's "Output pool X is not a valid storage pool."
     if (!(error instanceof ToolFailedError)) throw error;
   }
-  try {
-    const { stdout } = await run(ctx, virsh, ["-c", uri, "net-list", "--all", "--name"], { env });
-    target.networks = stdout.split("\n").map((l) => l.trim()).filter((l) => l !== "");
-  } catch (error) {
-    // A connection without a network driver: networks are not checked.
-    if (!(error instanceof ToolFailedError)) throw error;
-  }
+  const names = async (args: string[]): Promise<string[] | undefined> => {
+    try {
+      const { stdout } = await run(ctx, virsh, ["-c", uri, ...args], { env });
+      return stdout.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+    } catch (error) {
+      // E.g. a connection without a network driver: then that list is not checked.
+      if (!(error instanceof ToolFailedError)) throw error;
+      return undefined;
+    }
+  };
+  target.networks = await names(["net-list", "--all", "--name"]);
+  target.domains = await names(["list", "--all", "--name"]);
   return target;
 }
 

@@ -53,9 +53,23 @@ const unavailableInspection: InspectGuest = async () => {
   throw new InspectionUnavailableError();
 };
 
+/** A source disk qemu-img cannot read on this host (remote disks are read by the engine). */
+export class DiskMeasureError extends Error {
+  readonly code = "DISK_UNREADABLE";
+  constructor(disk: SourceDisk, reason: string) {
+    super(`Unable to read disk ${disk.target} (${disk.path}) on this host: ${reason}`);
+    this.name = "DiskMeasureError";
+  }
+}
+
 const measureWithQemuImg: MeasureDisk = async (ctx, disk) => {
-  const info = await imageInfo(ctx, disk.path, disk.format);
-  return { path: disk.path, format: info.format, virtualSize: info.virtualSize, actualSize: info.actualSize };
+  try {
+    const info = await imageInfo(ctx, disk.path, disk.format);
+    return { path: disk.path, format: info.format, virtualSize: info.virtualSize, actualSize: info.actualSize };
+  } catch (error) {
+    if (!(error instanceof ToolFailedError)) throw error;
+    throw new DiskMeasureError(disk, error.stderrTail || error.message);
+  }
 };
 
 const USAGE = [
@@ -118,6 +132,7 @@ function isExpected(error: unknown): error is Error {
     error instanceof MissingToolsError ||
     error instanceof CancelledError ||
     error instanceof InspectionUnavailableError ||
+    error instanceof DiskMeasureError ||
     (error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "EACCES"))
   );
 }

@@ -160,6 +160,12 @@ describe("ferry plan -i libvirtxml -o local --guest", () => {
     expect(await ferry("plan", "-f", DB, "-i", "libvirtxml", join(dir, "nope.xml"), "-o", "local", "-os", out, "--guest", FACTS)).toMatchObject({ status: 1 });
   });
 
+  test("a disk qemu-img cannot read here (an ESX datastore path): exit 1 naming the disk", async () => {
+    const r = await ferry("plan", "-f", DB, "-i", "libvirtxml", join(FIX, "esx-vmware.xml"), "-o", "local", "-os", out, "--guest", join(FIX, "esx.facts.json"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^Unable to read disk sda \(\[datastore\] directory\/Fedora11\.vmdk\) on this host: /);
+  });
+
   test("ferry --help lists plan; ferry plan --help shows virt-v2v's options", async () => {
     expect((await ferry("--help")).stdout).toContain("plan");
     const r = await ferry("plan", "--help");
@@ -181,7 +187,7 @@ describe("ferry plan -o libvirt: the target's pool and networks", () => {
     warnings: [],
   });
 
-  test("the default reader asks virsh: pool type and path, the networks", async () => {
+  test("the default reader asks virsh: pool type and path, the networks, the domains", async () => {
     const read = createDefaultReadTarget();
     expect(await read(output("default-pool"))).toEqual({
       method: "libvirt",
@@ -189,6 +195,7 @@ describe("ferry plan -o libvirt: the target's pool and networks", () => {
       storage: "default-pool",
       pool: { name: "default-pool", type: "dir", path: "/default-pool" },
       networks: ["default"],
+      domains: ["test"],
     });
     expect((await read(output("nope"))).pool).toBeUndefined();
   });
@@ -205,6 +212,11 @@ describe("ferry plan -o libvirt: the target's pool and networks", () => {
     const bad = captured();
     expect(await plan.run?.([...args, "-os", "guests"], bad.io)).toBe(1);
     expect(bad.err()).toBe("Output pool guests is not a valid storage pool.\n");
+
+    // libvirt's test driver defines a domain named "test".
+    const exists = captured();
+    expect(await plan.run?.([...args, "-os", "default-pool", "-on", "test"], exists.io)).toBe(1);
+    expect(exists.err()).toBe("Domain test already exists on the target.\n");
 
     const noNet = captured();
     expect(await plan.run?.([...args.slice(0, -1), "lan", "-os", "default-pool"], noNet.io)).toBe(1);

@@ -326,6 +326,13 @@ describe("the target: pools and networks it does not have are refused before any
     );
   });
 
+  test("a domain of the output name already defined there: virt-v2v's refusal, before any copy", () => {
+    const error = thrown(() => planConversion({ ...input, target: libvirtTarget({ domains: ["other", "XenGuest1"] }) }));
+    expect(error).toMatchObject({ code: "DOMAIN_EXISTS", message: "Domain XenGuest1 already exists on the target." });
+    const renamed = planConversion({ ...input, options: { profile: "kvm", outputName: "XenGuest1-kvm" }, target: libvirtTarget({ domains: ["XenGuest1"] }) });
+    expect(renamed.output.name).toBe("XenGuest1-kvm");
+  });
+
   test("a logical pool: block volumes, raw only (virt-v2v's warning for qcow2)", () => {
     const pool = { name: "guests", type: "logical", path: "/dev/vg_guests" };
     const plan = planConversion({ ...input, target: libvirtTarget({ pool }) });
