@@ -166,6 +166,15 @@ describe("ferry plan -i libvirtxml -o local --guest", () => {
     expect(r.stderr).toMatch(/^Unable to read disk sda \(\[datastore\] directory\/Fedora11\.vmdk\) on this host: /);
   });
 
+  test("-i libvirt -ic URI GUEST reads the guest with virsh: a running guest is virt-v2v's refusal", async () => {
+    // libvirt's test driver has one guest, "test", and it is running.
+    expect(await ferry("plan", "-f", DB, "-ic", "test:///default", "test", "-o", "local", "-os", out, "--guest", FACTS)).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: "Guest test is currently running. It must be shut down first.\n",
+    });
+  });
+
   test("ferry --help lists plan; ferry plan --help shows virt-v2v's options", async () => {
     expect((await ferry("--help")).stdout).toContain("plan");
     const r = await ferry("plan", "--help");
