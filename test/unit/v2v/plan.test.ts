@@ -225,6 +225,18 @@ describe("drivers: the IDE/e1000 fallback and guests no converter handles", () =
     expect(plan.warnings).toContain(UNCONVERTIBLE_WARNING);
   });
 
+  test("facts without an operating system: virt-v2v's 'No root device found' refusal", () => {
+    const error = thrown(() => planConversion(baseInput({ guest, facts: facts({ os: "unknown" }), target: libvirtTarget() })));
+    expect(error).toMatchObject({ code: "NO_OS", message: "No root device found in this operating system image." });
+  });
+
+  test("Perl's --network and --bridge together are virt-v2v's usage error", () => {
+    const error = thrown(() =>
+      planConversion(baseInput({ guest, facts: factsOf("xen-hvm.facts.json"), target: libvirtTarget(), options: { network: ["default"], bridge: ["br0"] } })),
+    );
+    expect(error).toEqual(new UsageError("--network and --bridge are mutually exclusive"));
+  });
+
   test("SUSE guests get cirrus and VNC, as virt-v2v gives them", () => {
     const files = [layer("site.conf"), vendorDb()];
     const plan = planConversion(
