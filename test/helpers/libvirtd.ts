@@ -9,7 +9,6 @@ import { join } from "node:path";
 /** As root (CI) the system daemon; otherwise the per-user daemon virsh starts itself. */
 export const LIBVIRT_URI = process.getuid?.() === 0 ? "qemu:///system" : "qemu:///session";
 
-const LIBVIRT_SOCKET = "/run/libvirt/libvirt-sock";
 const VIRTLOGD_SOCKET = "/run/libvirt/virtlogd-sock";
 const START_TIMEOUT_MS = 30_000;
 
@@ -34,22 +33,27 @@ async function waitFor(what: string, ready: () => boolean): Promise<void> {
   }
 }
 
+function daemon(program: string): void {
+  const result = spawnSync(program, ["-d"], { stdio: "ignore" });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
+    throw new Error(`${program} is not installed (Debian packages libvirt-daemon-system qemu-system-x86)`);
+  }
+}
+
 /**
  * Makes sure a libvirtd answers on LIBVIRT_URI and returns that URI. As root: `virtlogd -d` and
- * `libvirtd -d` when their sockets are missing (no systemd here). Two test processes racing
- * to start it are fine: the loser's libvirtd exits on the pid-file lock and both then wait
- * for the winner's socket.
+ * `libvirtd -d` (no systemd here). Both take a pid-file lock, so starting one that already
+ * runs (or racing another test process) just exits, and a socket file left by a daemon that
+ * died is replaced by the new one.
  */
 export async function ensureLibvirtd(): Promise<string> {
   if (answers(LIBVIRT_URI)) return LIBVIRT_URI;
   if (process.getuid?.() !== 0) {
     throw new Error(`libvirtd does not answer on ${LIBVIRT_URI} (virsh starts a session daemon itself; is libvirt-daemon installed?)`);
   }
-  if (!existsSync(VIRTLOGD_SOCKET)) {
-    spawnSync("virtlogd", ["-d"], { stdio: "ignore" });
-    await waitFor("virtlogd", () => existsSync(VIRTLOGD_SOCKET));
-  }
-  if (!existsSync(LIBVIRT_SOCKET)) spawnSync("libvirtd", ["-d"], { stdio: "ignore" });
+  daemon("virtlogd");
+  await waitFor("virtlogd", () => existsSync(VIRTLOGD_SOCKET));
+  daemon("libvirtd");
   await waitFor("libvirtd", () => answers(LIBVIRT_URI));
   return LIBVIRT_URI;
 }

@@ -120,6 +120,22 @@ describe("-o libvirt", () => {
     }
   });
 
+  test("a pool whose volumes are block devices (logical): refused, naming its type", async () => {
+    const logical = `ferry-lv-${process.pid}`;
+    // Only defined: libvirt keeps the definition without the volume group existing.
+    virsh(uri, "pool-define-as", logical, "logical", "--source-name", `ferryvg${process.pid}`, "--target", `/dev/ferryvg${process.pid}`);
+    try {
+      const name = guestName("logical");
+      const p = plan(name, [{ name: "a", targetPath: `/dev/ferryvg${process.pid}/a` }]);
+      p.output = { ...p.output, storage: logical };
+      const error = await prepareOutput(ctx(), p).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "UNSUPPORTED_POOL" });
+      expect((error as Error).message).toContain(`Output pool ${logical} has type 'logical'`);
+    } finally {
+      virsh(uri, "pool-undefine", logical);
+    }
+  });
+
   test("a plan writing outside the pool's directory is refused before the copy", async () => {
     const name = guestName("outside");
     const stray = { name: `${name}-sda`, targetPath: join(tmp.dir, `${name}-sda`) };
