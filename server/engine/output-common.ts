@@ -3,7 +3,10 @@
 // that still runs programs after the stage's own signal was aborted.
 import { lstat, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { parseDomainXml, type ConversionPlan, type OutputMethod, type PlannedDisk } from "../v2v/index.ts";
+import { XMLParser } from "fast-xml-parser";
+import { checkXml } from "../v2v/check-xml.ts";
+import type { ConversionPlan, OutputMethod, PlannedDisk } from "../v2v/index.ts";
+import { LineIndex } from "../v2v/xml-options.ts";
 import type { StageContext } from "./context.ts";
 import { CancelledError } from "./errors.ts";
 import { OUTPUT_STAGE, OutputError } from "./target.ts";
@@ -67,10 +70,25 @@ export async function pathExists(path: string): Promise<boolean> {
   }
 }
 
-/** The guest name the output XML defines (parsed with the core's domain XML reader). */
+const domainParser = new XMLParser({ ignoreAttributes: true, processEntities: false, parseTagValue: false });
+
+/**
+ * The guest name the output XML defines. Not the core's parseDomainXml: that reads *source*
+ * guests and refuses what only an output has (e.g. 2.x's `<disk type='volume'>`). libvirt
+ * checks the rest when it defines the domain.
+ */
 export function domainXmlName(plan: ConversionPlan, method: OutputMethod): { xml: string; name: string } {
-  if (!plan.domainXml) throw new OutputError("BAD_PLAN", `The plan has no domain XML for -o ${method}.`);
-  return { xml: plan.domainXml, name: parseDomainXml(plan.domainXml, "the plan's output domain XML").name };
+  const xml = plan.domainXml;
+  if (!xml) throw new OutputError("BAD_PLAN", `The plan has no domain XML for -o ${method}.`);
+  const lines = new LineIndex(xml);
+  const problem = checkXml(xml, (offset) => lines.at(offset));
+  if (problem) {
+    const at = lines.at(problem.offset);
+    throw new OutputError("BAD_PLAN", `The plan's output domain XML is not well-formed (line ${at.line}, column ${at.column}): ${problem.message}`);
+  }
+  const name = (domainParser.parse(xml) as { domain?: { name?: unknown } }).domain?.name;
+  if (typeof name !== "string" || name.trim() === "") throw new OutputError("BAD_PLAN", "The plan's output domain XML has no <domain><name>.");
+  return { xml, name: name.trim() };
 }
 
 /** Every disk must be written into `dir` (the pool's or -os directory). */

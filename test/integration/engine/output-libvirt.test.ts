@@ -84,6 +84,14 @@ describe("-o libvirt", () => {
     );
   });
 
+  test("disks given as pool volumes (virt-v2v 2.x's <disk type='volume'>) define too", async () => {
+    const name = guestName("volume");
+    const d = disk(`${name}-sda`, "raw");
+    await convert(ctx(), plan(name, [d], domainXml(name, [d], { pool: pool.name })));
+    expect(virsh(uri, "dumpxml", name)).toMatch(new RegExp(`<disk type='volume' device='disk'>[\\s\\S]*<source pool='${pool.name}' volume='${d.name}'/>`));
+    expect(poolVolumes(uri, pool.name)).toContain(d.name);
+  });
+
   test("a domain of that name: refused up front, before any volume exists", async () => {
     const name = guestName("exists");
     const d = disk(`${name}-sda`);

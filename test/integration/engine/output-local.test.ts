@@ -74,6 +74,15 @@ describe("-o local", () => {
     expect((error as Error).message).toBe(`-os ${dir}: output directory does not exist or is not a directory`);
   });
 
+  test("a plan whose domain XML is broken: refused before the copy, saying where", async () => {
+    const dir = outDir("broken");
+    const p = { ...plan("Broken", dir), domainXml: "<domain type='qemu'>\n  <name>Broken</name>\n  <devices>\n</domain>\n" };
+    const error = await prepareOutput(ctx(), p).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "BAD_PLAN" });
+    expect((error as Error).message).toMatch(/^The plan's output domain XML is not well-formed \(line 4, column \d+\): /);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   test("a failure after the copy: the disks and the XML this run wrote are removed, an older disk stays", async () => {
     const dir = outDir("fail");
     const p = plan("FailGuest", dir);

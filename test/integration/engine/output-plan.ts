@@ -16,11 +16,13 @@ export const TEST_MAC = "52:54:00:12:34:56";
  * A minimal KVM guest as the planner writes it, with type='qemu' (no /dev/kvm on these hosts):
  * virtio disks in the given files, one virtio NIC on `network`. `bus` lets a test break it.
  */
-export function domainXml(name: string, disks: readonly TestDisk[], options: { network?: string; bus?: string } = {}): string {
+export function domainXml(name: string, disks: readonly TestDisk[], options: { network?: string; bus?: string; pool?: string } = {}): string {
+  // With `pool`, disks refer to pool volumes (virt-v2v 2.x's form) rather than to files.
+  const source = (d: TestDisk) => (options.pool ? `<source pool='${options.pool}' volume='${d.name}'/>` : `<source file='${d.targetPath}'/>`);
   const devices = disks.map(
-    (d, i) => `    <disk type='file' device='disk'>
+    (d, i) => `    <disk type='${options.pool ? "volume" : "file"}' device='disk'>
       <driver name='qemu' type='${d.format ?? "raw"}' cache='none'/>
-      <source file='${d.targetPath}'/>
+      ${source(d)}
       <target dev='vd${String.fromCharCode(97 + i)}' bus='${options.bus ?? "virtio"}'/>
     </disk>`,
   );
