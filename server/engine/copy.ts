@@ -19,6 +19,9 @@ export type CopyRequest = {
   sourceFormat?: string | undefined;
   /** The output file; its directory must exist. */
   target: string;
+  /** This disk's output format and allocation when they differ per disk (a plan's defaults follow each source disk). */
+  format?: OutputFormat | undefined;
+  allocation?: Allocation | undefined;
 };
 
 export type CopyOptions = { format: OutputFormat; allocation: Allocation; env?: Env };
@@ -86,12 +89,14 @@ export async function copyDisks(ctx: StageContext, disks: readonly CopyRequest[]
 
   for (const [i, disk] of disks.entries()) {
     const info = infos[i] as ImageInfo;
+    const format = disk.format ?? options.format;
+    const allocation = disk.allocation ?? options.allocation;
     const base = {
       name: disk.name,
       target: disk.target,
       sourceFormat: info.format,
-      format: options.format,
-      allocation: options.allocation,
+      format,
+      allocation,
       virtualSize: info.virtualSize,
     };
     if (await exists(disk.target)) {
@@ -120,8 +125,8 @@ export async function copyDisks(ctx: StageContext, disks: readonly CopyRequest[]
       "-f",
       info.format,
       "-O",
-      options.format,
-      ...(options.allocation === "preallocated" ? ["-o", "preallocation=full"] : []),
+      format,
+      ...(allocation === "preallocated" ? ["-o", "preallocation=full"] : []),
       disk.source,
       disk.target,
     ];
