@@ -35,16 +35,16 @@ export function requestFromForm(fields: Record<string, string>): TConversionRequ
   return {
     source: source as TConversionRequestInput["source"],
     output: {
-      method: fields["output.method"] as never,
+      method: fields["output.method"],
       uri: fields["output.uri"],
       storage: fields["output.storage"],
-      format: fields["output.format"] as never,
-      allocation: fields["output.allocation"] as never,
+      format: fields["output.format"],
+      allocation: fields["output.allocation"],
       name: fields["output.name"],
     },
     profile: fields.profile,
     network: rows(fields, "network"),
     bridge: rows(fields, "bridge"),
     dryRun: fields.dryRun ?? "true",
-  } as TConversionRequestInput;
+  };
 }

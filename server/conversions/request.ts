@@ -25,7 +25,7 @@ const ZLibvirtXmlSource = z.object({
   fileName: optionalText,
   /** Source disk path (as the XML gives it) -> the path of that disk on the agent host. */
   disks: z.record(z.string(), z.string()).optional(),
-});
+}).transform((source, ctx) => ({ ...source, guest: checkXml(source, ctx) ?? "" }));
 
 const ZLibvirtSource = z.object({
   method: z.literal("libvirt"),
@@ -44,9 +44,13 @@ const ZOutput = z.object({
   format: optionalText.refine((v) => v === undefined || (OUTPUT_FORMATS as readonly string[]).includes(v), "We only support creation of raw and qcow2 format output files.") as unknown as z.ZodType<(typeof OUTPUT_FORMATS)[number] | undefined>,
   allocation: optionalText.refine((v) => v === undefined || (ALLOCATIONS as readonly string[]).includes(v), "allocation scheme must be sparse or preallocated") as unknown as z.ZodType<(typeof ALLOCATIONS)[number] | undefined>,
   name: optionalText.refine((v) => v === undefined || !/[/\s]/.test(v), "The output name (-on) may not contain a slash or spaces."),
-});
+}).superRefine((output, ctx) => checkOutput(output, ctx));
 
-const ZMappings = z.array(z.preprocess(text, z.string())).optional();
+const mappings = (type: "network" | "bridge") =>
+  z
+    .array(z.preprocess(text, z.string()))
+    .optional()
+    .superRefine((list, ctx) => checkMappings(type, list ?? [], ctx));
 
 const ZBool = z.preprocess((v) => (v === "true" || v === "on" || v === "1" ? true : v === "false" || v === "0" ? false : v), z.boolean().default(true));
 
@@ -54,12 +58,23 @@ const ZBase = z.object({
   source: ZSource,
   output: ZOutput,
   profile: optionalText,
-  network: ZMappings,
-  bridge: ZMappings,
+  network: mappings("network"),
+  bridge: mappings("bridge"),
   dryRun: ZBool,
 });
 
-export type TConversionRequestInput = z.input<typeof ZBase>;
+/** What callers send (form fields are strings; blank means not given). */
+export type TConversionRequestInput = {
+  source:
+    | { method: "libvirtxml"; xml: string; fileName?: string | undefined; disks?: Record<string, string> | undefined }
+    | { method: "libvirt"; uri: string; guest: string }
+    | { method: string; [field: string]: unknown };
+  output: { method?: string | undefined; uri?: string | undefined; storage?: string | undefined; format?: string | undefined; allocation?: string | undefined; name?: string | undefined };
+  profile?: string | undefined;
+  network?: string[] | undefined;
+  bridge?: string[] | undefined;
+  dryRun?: boolean | string | undefined;
+};
 export type TConversionSource =
   | { method: "libvirtxml"; xml: string; fileName?: string | undefined; disks?: Record<string, string> | undefined; guest: string }
   | { method: "libvirt"; uri: string; guest: string };
@@ -69,7 +84,7 @@ export type TConversionRequest = Omit<z.output<typeof ZBase>, "source"> & { sour
 type Ctx = z.RefinementCtx;
 
 /** Reads the XML as virt-v2v would; a positioned error goes under the XML field. Returns the guest name. */
-function checkXml(source: z.output<typeof ZLibvirtXmlSource>, ctx: Ctx): string | undefined {
+function checkXml(source: { xml: string; fileName?: string | undefined; disks?: Record<string, string> | undefined }, ctx: Ctx): string | undefined {
   let disks: string[];
   let name: string;
   try {
@@ -78,44 +93,41 @@ function checkXml(source: z.output<typeof ZLibvirtXmlSource>, ctx: Ctx): string 
     name = guest.name;
   } catch (e) {
     const message = e instanceof DomainXmlError ? e.format() : e instanceof V2vError ? e.message : `The domain XML cannot be read: ${e instanceof Error ? e.message : String(e)}`;
-    ctx.addIssue({ code: "custom", path: ["source", "xml"], message });
+    ctx.addIssue({ code: "custom", path: ["xml"], message });
     return undefined;
   }
   for (const [from, to] of Object.entries(source.disks ?? {})) {
-    if (!disks.includes(from)) ctx.addIssue({ code: "custom", path: ["source", "disks"], message: `The guest has no disk ${from} (its disks: ${disks.join(", ")}).` });
-    if (!to.startsWith("/")) ctx.addIssue({ code: "custom", path: ["source", "disks"], message: `The path on the agent host for ${from} must be absolute: ${to || "(blank)"}.` });
+    if (!disks.includes(from)) ctx.addIssue({ code: "custom", path: ["disks"], message: `The guest has no disk ${from} (its disks: ${disks.join(", ")}).` });
+    if (!to.startsWith("/")) ctx.addIssue({ code: "custom", path: ["disks"], message: `The path on the agent host for ${from} must be absolute: ${to || "(blank)"}.` });
   }
   return name;
 }
 
-/** Each -n/-b value as virt-v2v parses them; the first value that makes the list invalid gets the message. */
-function checkMappings(network: readonly string[], bridge: readonly string[], ctx: Ctx): void {
-  const check = (options: { network: readonly string[]; bridge: readonly string[] }, path: (string | number)[]): boolean => {
+/** Each -n or -b value as virt-v2v parses them; the first value that makes the list invalid gets the message. */
+function checkMappings(type: "network" | "bridge", list: readonly string[], ctx: Ctx, other: readonly string[] = []): void {
+  // Blank rows are skipped but keep their index, so a message names the row the form shows.
+  const upTo = (i: number) => list.slice(0, i + 1).filter((v) => v !== "");
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] === "") continue;
     try {
-      parseNetworkOptions(options);
-      return true;
+      parseNetworkOptions(type === "network" ? { network: upTo(i), bridge: other } : { network: other, bridge: upTo(i) });
     } catch (e) {
       if (!(e instanceof V2vError)) throw e;
-      ctx.addIssue({ code: "custom", path, message: e.message });
-      return false;
+      ctx.addIssue({ code: "custom", path: other.length ? [type, i] : [i], message: e.message });
+      return;
     }
-  };
-  // Blank rows are skipped but keep their index, so a message names the row the form shows.
-  const upTo = (list: readonly string[], i: number) => list.slice(0, i + 1).filter((v) => v !== "");
-  for (let i = 0; i < network.length; i++) if (network[i] !== "" && !check({ network: upTo(network, i), bridge: [] }, ["network", i])) return;
-  for (let i = 0; i < bridge.length; i++) if (bridge[i] !== "" && !check({ network: upTo(network, network.length), bridge: upTo(bridge, i) }, ["bridge", i])) return;
+  }
 }
 
-function checkOutput(output: z.output<typeof ZOutput>, profile: string | undefined, ctx: Ctx): void {
-  if (output.uri !== undefined && output.method !== "libvirt") ctx.addIssue({ code: "custom", path: ["output", "uri"], message: "An output URI (-oc) is only used with -o libvirt." });
+type Output = { method: string; uri?: string | undefined; storage?: string | undefined };
+
+function checkOutput(output: Output, ctx: Ctx): void {
+  if (output.uri !== undefined && output.method !== "libvirt") ctx.addIssue({ code: "custom", path: ["uri"], message: "An output URI (-oc) is only used with -o libvirt." });
   const storage = output.storage;
-  if (storage === undefined) {
-    if (profile === undefined) ctx.addIssue({ code: "custom", path: ["output", "storage"], message: "Give the output storage (-os): a pool name for libvirt, a directory for local, an export domain for rhev; or pick a profile that supplies it." });
-    return;
-  }
-  if (output.method === "local" && !storage.startsWith("/")) ctx.addIssue({ code: "custom", path: ["output", "storage"], message: `-o local writes to a directory: give its absolute path, not ${storage}.` });
-  if (output.method === "rhev" && !storage.startsWith("/") && !/^[^:/\s]+:\//.test(storage)) ctx.addIssue({ code: "custom", path: ["output", "storage"], message: `-o rhev needs the export domain as host:/path or a mounted directory, not ${storage}.` });
-  if (output.method === "libvirt" && /[/\s]/.test(storage)) ctx.addIssue({ code: "custom", path: ["output", "storage"], message: `Output pool ${storage} is not a valid storage pool.` });
+  if (storage === undefined) return;
+  if (output.method === "local" && !storage.startsWith("/")) ctx.addIssue({ code: "custom", path: ["storage"], message: `-o local writes to a directory: give its absolute path, not ${storage}.` });
+  if (output.method === "rhev" && !storage.startsWith("/") && !/^[^:/\s]+:\//.test(storage)) ctx.addIssue({ code: "custom", path: ["storage"], message: `-o rhev needs the export domain as host:/path or a mounted directory, not ${storage}.` });
+  if (output.method === "libvirt" && /[/\s]/.test(storage)) ctx.addIssue({ code: "custom", path: ["storage"], message: `Output pool ${storage} is not a valid storage pool.` });
 }
 
 /**
@@ -126,17 +138,15 @@ export function conversionRequestSchema(options: { profiles?: readonly string[] 
   return ZBase.transform((value, ctx): TConversionRequest => {
     const network = (value.network ?? []).filter((v) => v !== "");
     const bridge = (value.bridge ?? []).filter((v) => v !== "");
-    checkMappings(value.network ?? [], value.bridge ?? [], ctx);
-    checkOutput(value.output, value.profile, ctx);
+    // -n and -b defaults exclude each other: checked once each list is valid on its own.
+    if (network.length) checkMappings("bridge", value.bridge ?? [], ctx, network);
+    if (value.output.storage === undefined && value.profile === undefined) {
+      ctx.addIssue({ code: "custom", path: ["output", "storage"], message: "Give the output storage (-os): a pool name for libvirt, a directory for local, an export domain for rhev; or pick a profile that supplies it." });
+    }
     if (value.profile !== undefined && options.profiles && !options.profiles.includes(value.profile)) {
       ctx.addIssue({ code: "custom", path: ["profile"], message: `There is no profile named ${value.profile}` });
     }
-    let source: TConversionSource;
-    if (value.source.method === "libvirtxml") {
-      const guest = checkXml(value.source, ctx) ?? "";
-      source = { ...value.source, guest };
-    } else source = value.source;
-    return { ...value, source, network: network.length ? network : undefined, bridge: bridge.length ? bridge : undefined };
+    return { ...value, network: network.length ? network : undefined, bridge: bridge.length ? bridge : undefined };
   }) as unknown as z.ZodType<TConversionRequest, TConversionRequestInput>;
 }
 

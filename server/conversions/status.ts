@@ -18,7 +18,8 @@ export type ActionCheck = { ok: true } | { ok: false; reason: string };
 
 type Row = { number: number; status: string; dryRun: boolean; cancelRequested: boolean };
 
-const ended = (row: Row) => `Conversion #${row.number} is ${row.status}`;
+const PHRASE: Record<string, string> = { succeeded: "has succeeded", failed: "has failed", cancelled: "was cancelled", interrupted: "was interrupted" };
+const ended = (row: Row) => `Conversion #${row.number} ${PHRASE[row.status] ?? `is ${row.status}`}`;
 
 /** Whether `action` is valid for the row now, and if not, the message the operator sees. */
 export function checkAction(row: Row, action: ConversionAction): ActionCheck {
