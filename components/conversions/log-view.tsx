@@ -34,9 +34,9 @@ export function LogView({ lines, hasEarlier, empty }: { lines: LogLine[]; hasEar
           ) : null}
           {lines.map((l) => (
             <tr key={l.seq} data-level={l.level} className={cn("align-top", l.level === "error" && "bg-danger-soft/60", l.level === "warn" && "bg-warning-soft/50")}>
-              <td className="whitespace-nowrap py-0.5 pr-3 pl-4 text-fg-subtle tabular-nums sm:pl-5">{time(l.at)}</td>
-              <td className={cn("w-14 py-0.5 pr-3 uppercase", LEVEL[l.level])}>{l.level}</td>
-              <td className="w-28 whitespace-nowrap py-0.5 pr-3 text-fg-muted">{l.stage}</td>
+              <td className="w-px whitespace-nowrap py-0.5 pr-3 pl-4 text-fg-subtle tabular-nums sm:pl-5">{time(l.at)}</td>
+              <td className={cn("w-px py-0.5 pr-3 uppercase", LEVEL[l.level])}>{l.level}</td>
+              <td className="w-px whitespace-nowrap py-0.5 pr-3 text-fg-muted">{l.stage}</td>
               <td className={cn("py-0.5 pr-4 break-words whitespace-pre-wrap sm:pr-5", LEVEL[l.level])}>{l.message}</td>
             </tr>
           ))}

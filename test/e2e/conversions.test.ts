@@ -107,6 +107,7 @@ describe("an operator", () => {
     expect(await fieldError(page, "network-1")).toBe("duplicate -n/--network parameter. Duplicate mappings specified for network xenbr1.");
     expect(await form.locator("#source-xml").getAttribute("aria-invalid")).toBe("true");
     expect(await q("SELECT count(*)::int AS n FROM conversions")).toEqual([{ n: 0 }]);
+    await page.screenshot({ path: path.join(shots, "conversion-new-errors.png"), fullPage: true });
   });
 
   test("uploads a fixture domain XML, fixes the mapping and queues a dry run that the list shows as queued", async () => {
@@ -130,6 +131,7 @@ describe("an operator", () => {
     expect(text).toContain("dry run");
     expect(text).toContain("libvirtxml xen-hvm.xml → libvirt default");
     expect(text).toContain(operator.email);
+    await page.screenshot({ path: path.join(shots, "conversions-list.png"), fullPage: true });
     const [stored] = await q<{ status: string; dry_run: boolean; guest_name: string; request: { network: string[]; output: { allocation: string } } }>("SELECT status, dry_run, guest_name, request FROM conversions");
     expect(stored).toMatchObject({ status: "queued", dry_run: true, guest_name: "XenGuest2", request: { network: ["xenbr1:br0", "private:default"], output: { allocation: "sparse" } } });
     expect(await q("SELECT action, actor_email FROM audit_events WHERE target_type = 'conversion'")).toEqual([{ action: "conversion.plan", actor_email: operator.email }]);
@@ -180,6 +182,36 @@ describe("an operator", () => {
     expect(await page.getByRole("heading", { level: 1 }).locator("..").innerText()).toContain("cancelled");
     expect(await q("SELECT status, finished_at IS NOT NULL AS finished FROM conversions WHERE number = 1")).toEqual([{ status: "cancelled", finished: true }]);
     expect((await q<{ action: string }>("SELECT action FROM audit_events WHERE target_type = 'conversion' ORDER BY id")).map((r) => r.action)).toEqual(["conversion.plan", "conversion.start", "conversion.cancel"]);
+  });
+});
+
+describe("watching a running conversion", () => {
+  test("the list and the detail page show its progress in bytes and follow it without a reload", async () => {
+    const id = randomUUID();
+    const request = { source: { method: "libvirt", uri: "xen+ssh://root@xen.example/", guest: "web1" }, output: { method: "local", storage: "/var/tmp/out" }, dryRun: false };
+    await q(
+      `INSERT INTO conversions (id, guest_name, status, request, created_by_email, updated_at, attempt, started_at, progress) VALUES ($1, 'web1', 'running', $2, $3, now(), 1, now(), $4)`,
+      [id, JSON.stringify(request), operator.email, JSON.stringify({ stage: "copy", done: 1024 ** 3, total: 8 * 1024 ** 3, unit: "bytes", item: "sda" })],
+    );
+    await page.goto(`${running.url}/conversions?status=running`);
+    const row = page.getByRole("row", { name: /web1/ });
+    expect((await row.innerText()).replace(/\s+/g, " ")).toContain("copy sda: 1.00 GiB of 8.00 GiB (12%)");
+    expect(await row.getByRole("progressbar").getAttribute("aria-valuenow")).toBe(String(1024 ** 3));
+
+    await page.goto(`${running.url}/conversions/${id}`);
+    await page.getByText("copy sda: 1.00 GiB of 8.00 GiB (12%)").waitFor();
+    // The agent reports more progress and a log line: the open page shows both by itself.
+    await q(`UPDATE conversions SET progress = $2 WHERE id = $1`, [id, JSON.stringify({ stage: "copy", done: 6 * 1024 ** 3, total: 8 * 1024 ** 3, unit: "bytes", item: "sda" })]);
+    await q(`INSERT INTO conversion_logs (conversion_id, attempt, seq, level, stage, message) VALUES ($1, 1, 1, 'error', 'copy', 'qemu-img: error while writing sector 12345678')`, [id]);
+    await page.getByText("copy sda: 6.00 GiB of 8.00 GiB (75%)").waitFor({ timeout: 20_000 });
+    await page.getByText("qemu-img: error while writing sector 12345678").waitFor({ timeout: 20_000 });
+    const actions = page.getByRole("form", { name: "Conversion actions" });
+    expect(await actions.getByRole("button").allInnerTexts()).toEqual(["Cancel"]);
+    await actions.getByRole("button", { name: "Cancel" }).click();
+    await page.getByText("Cancel requested: the agent is stopping conversion").waitFor();
+    await page.getByText("cancelling", { exact: true }).waitFor();
+    expect(await q("SELECT status, cancel_requested FROM conversions WHERE id = $1", [id])).toEqual([{ status: "running", cancel_requested: true }]);
+    await q(`UPDATE conversions SET status = 'cancelled', finished_at = now() WHERE id = $1`, [id]);
   });
 });
 

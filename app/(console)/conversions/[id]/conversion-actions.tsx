@@ -18,7 +18,8 @@ const LABEL: Record<ConversionAction, { text: string; pending: string; variant: 
 
 export function ConversionActions({ id, actions }: { id: string; actions: ConversionAction[] }) {
   const [state, onSubmit, pending] = useFormAction<ActionState>(conversionRowAction, { ok: false });
-  if (actions.length === 0) return null;
+  // Kept while its outcome is shown, even when the change left no action to offer.
+  if (actions.length === 0 && !state.message) return null;
   return (
     <form onSubmit={onSubmit} aria-label="Conversion actions" className="flex flex-col items-end gap-2">
       <input type="hidden" name="id" value={id} />
