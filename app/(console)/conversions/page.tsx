@@ -96,7 +96,6 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
               <TH>Source → output</TH>
               <TH>Profile</TH>
               <TH>Agent</TH>
-              <TH>Started by</TH>
               <TH>Created</TH>
             </TR>
           </THead>
@@ -122,8 +121,10 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
                 </TD>
                 <TD>{c.profile ?? <span className="text-fg-subtle">none</span>}</TD>
                 <TD>{c.agent ?? <span className="text-fg-subtle">{c.status === "queued" ? "waiting" : "none"}</span>}</TD>
-                <TD className="text-fg-muted">{c.createdByEmail}</TD>
-                <TD className="text-fg-muted tabular-nums">{formatWhen(c.createdAt)}</TD>
+                <TD className="text-[0.8125rem]">
+                  <span className="block tabular-nums">{formatWhen(c.createdAt)}</span>
+                  <span className="block text-fg-muted">by {c.createdByEmail}</span>
+                </TD>
               </TR>
             ))}
           </TBody>
