@@ -4,6 +4,7 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, test } from "vitest";
+import { readablePlan } from "../../../components/conversions/plan-shape.ts";
 import { PlanView } from "../../../components/conversions/plan-view.tsx";
 import type { ConversionPlan } from "../../../server/v2v/conversion-plan.ts";
 
@@ -146,4 +147,12 @@ describe("the plan view", () => {
     expect(t).toContain("No software to install.");
     expect(t).not.toContain("warning");
   });
+});
+
+test("a plan of another version or shape is recognised, so the page shows it as JSON instead of breaking", () => {
+  expect(readablePlan(plan())).toBe(true);
+  expect(readablePlan({ ...plan(), version: 2 })).toBe(false);
+  expect(readablePlan({ ...plan(), nics: [{ mac: "x" }] })).toBe(false);
+  expect(readablePlan({ version: 1 })).toBe(false);
+  expect(readablePlan(null)).toBe(false);
 });

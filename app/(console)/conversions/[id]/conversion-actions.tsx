@@ -1,6 +1,7 @@
 "use client";
 // The buttons a conversion offers now, for this role: Start (a planned dry run), Re-plan,
 // Retry, Cancel. The server decides which are shown and refuses any other anyway.
+import { useState } from "react";
 import { ActionMessage } from "@/components/config/action-message";
 import { useFormAction } from "@/components/config/use-form-action";
 import { Button } from "@/components/ui/button";
@@ -18,6 +19,7 @@ const LABEL: Record<ConversionAction, { text: string; pending: string; variant: 
 
 export function ConversionActions({ id, actions }: { id: string; actions: ConversionAction[] }) {
   const [state, onSubmit, pending] = useFormAction<ActionState>(conversionRowAction, { ok: false });
+  const [pressed, setPressed] = useState<ConversionAction | null>(null);
   // Kept while its outcome is shown, even when the change left no action to offer.
   if (actions.length === 0 && !state.message) return null;
   return (
@@ -25,7 +27,7 @@ export function ConversionActions({ id, actions }: { id: string; actions: Conver
       <input type="hidden" name="id" value={id} />
       <div className="flex flex-wrap gap-2">
         {actions.map((a) => (
-          <Button key={a} type="submit" name="action" value={a} variant={LABEL[a].variant} title={LABEL[a].title} pending={pending} disabled={pending}>
+          <Button key={a} type="submit" name="action" value={a} variant={LABEL[a].variant} title={LABEL[a].title} pending={pending && pressed === a} pendingLabel={LABEL[a].pending} disabled={pending} onClick={() => setPressed(a)}>
             {a === "retry" ? <RetryIcon /> : null}
             {LABEL[a].text}
           </Button>

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { AutoRefresh } from "@/components/conversions/auto-refresh";
 import { formatWhen } from "@/components/conversions/format";
 import { LogView } from "@/components/conversions/log-view";
+import { readablePlan } from "@/components/conversions/plan-shape";
 import { PlanView } from "@/components/conversions/plan-view";
 import { ProgressLine } from "@/components/conversions/progress-line";
 import { DryRunBadge, StatusBadge } from "@/components/conversions/status-badge";
@@ -15,7 +16,7 @@ import { ArrowLeftIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import type { Actor } from "@/server/auth/actor";
 import { can, type TPermission } from "@/server/auth/roles";
-import { getConversion, type ConversionDetail } from "@/server/conversions/get-conversion";
+import { getConversion, type ConversionDetail, type LogWindow } from "@/server/conversions/get-conversion";
 import { ACTIVE_STATUSES, allowedActions, type ConversionAction } from "@/server/conversions/status";
 import { db } from "@/server/db/client";
 import { isAppError } from "@/server/errors";
@@ -26,9 +27,9 @@ export const metadata: Metadata = { title: "Conversion" };
 
 const PERMISSION: Record<ConversionAction, TPermission> = { start: "conversion:start", replan: "conversion:start", retry: "conversion:retry", cancel: "conversion:cancel" };
 
-async function load(id: string): Promise<ConversionDetail> {
+async function load(id: string, window: LogWindow): Promise<ConversionDetail> {
   try {
-    return await getConversion(db(), id);
+    return await getConversion(db(), id, window);
   } catch (e) {
     if (isAppError(e) && e.code === "NOT_FOUND") notFound();
     throw e;
@@ -92,10 +93,39 @@ function actionsFor(actor: Actor, c: ConversionDetail): ConversionAction[] {
   return allowedActions(c).filter((a) => can(actor.role, PERMISSION[a]));
 }
 
-export default async function Page({ params }: { params: Promise<{ id: string }> }) {
+function Plan({ plan, active }: { plan: unknown; active: boolean }) {
+  if (plan === null) return <p className="text-sm text-fg-muted">{active ? "The plan appears here once an agent has read the source and planned the conversion." : "No plan was made."}</p>;
+  if (readablePlan(plan)) return <PlanView plan={plan} />;
+  return (
+    <div className="space-y-2">
+      <Alert tone="warning">This plan is in a format this console does not read; here it is as stored.</Alert>
+      <pre className="max-h-96 overflow-auto rounded-lg border border-line bg-surface-subtle p-3 font-mono text-xs">{JSON.stringify(plan, null, 2)}</pre>
+    </div>
+  );
+}
+
+/** Other attempts' logs and earlier lines, by link (?attempt=N, ?before=SEQ). */
+function LogNav({ c, id }: { c: ConversionDetail; id: string }) {
+  const first = c.log.lines[0];
+  const attempts = Array.from({ length: c.attempt }, (_, i) => i + 1);
+  if (attempts.length < 2 && !c.log.hasEarlier) return null;
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-[0.8125rem]">
+      {attempts.length > 1 ? attempts.map((n) => (
+        <Link key={n} href={`/conversions/${id}?attempt=${n}`} aria-current={n === c.log.attempt ? "true" : undefined} className={n === c.log.attempt ? "font-medium text-fg" : "text-accent-fg hover:underline"}>Attempt {n}</Link>
+      )) : null}
+      {c.log.hasEarlier && first ? <Link href={`/conversions/${id}?attempt=${c.log.attempt}&before=${first.seq}`} className="text-accent-fg hover:underline">Earlier lines</Link> : null}
+    </div>
+  );
+}
+
+const int = (v: string | string[] | undefined) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : undefined);
+
+export default async function Page({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await pageActor("conversion:read");
   const { id } = await params;
-  const c = await load(id);
+  const search = await searchParams;
+  const c = await load(id, { attempt: int(search.attempt), beforeSeq: int(search.before) });
   const active = (ACTIVE_STATUSES as readonly string[]).includes(c.status);
   return (
     <div className="space-y-6">
@@ -122,10 +152,10 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
       </div>
       <section aria-labelledby="plan-title" className="space-y-3">
         <h2 id="plan-title" className="text-base font-semibold text-fg">Plan</h2>
-        {c.plan ? <PlanView plan={c.plan} /> : <p className="text-sm text-fg-muted">{active ? "The plan appears here once an agent has read the source and planned the conversion." : "No plan was made."}</p>}
+        <Plan plan={c.plan} active={active} />
       </section>
       <Card aria-labelledby="log-title">
-        <CardHeader title={<span id="log-title">Log</span>} description={c.log.attempt ? `Attempt ${c.log.attempt}, newest at the bottom.` : undefined} />
+        <CardHeader title={<span id="log-title">Log</span>} description={c.log.attempt ? `Attempt ${c.log.attempt}, newest at the bottom.` : undefined} actions={<LogNav c={c} id={c.id} />} />
         <LogView lines={c.log.lines} hasEarlier={c.log.hasEarlier} empty={active ? "No log lines yet: they appear when an agent starts." : "No log lines."} />
       </Card>
     </div>
