@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   "conversion:read": ALL,
   "conversion:start": STAFF,
   "conversion:cancel": STAFF,
+  "conversion:retry": STAFF,
   "config:read": ALL,
   "config:write": ADMIN,
   "software:read": ALL,

@@ -5,7 +5,7 @@ import { can, PERMISSIONS, ROLES, type TPermission, type TRole } from "../../../
 // viewers only look.
 const expected: Record<TRole, TPermission[]> = {
   admin: Object.keys(PERMISSIONS) as TPermission[],
-  operator: ["console:view", "conversion:read", "conversion:start", "conversion:cancel", "config:read", "software:read", "agent:read"],
+  operator: ["console:view", "conversion:read", "conversion:start", "conversion:cancel", "conversion:retry", "config:read", "software:read", "agent:read"],
   viewer: ["console:view", "conversion:read", "config:read", "software:read", "agent:read"],
 };
 
