@@ -84,20 +84,14 @@ export function describeUnmet(u: Unmet): string {
 
 const key = (u: Unmet) => (u.kind === "libvirt" ? "libvirt" : `${u.kind}:${u.kind === "tool" ? u.tool : u.name}`);
 
-function everyAgent(u: Unmet, single: boolean): string {
-  const where = single ? "on the only agent" : "on every agent";
-  const none = single ? "the only agent lacks" : "no agent has";
+function everyAgent(u: Unmet): string {
   switch (u.kind) {
     case "tool":
-      return `${u.tool} is missing ${where} (Debian package ${u.package})`;
+      return `${u.tool} is missing on every agent (Debian package ${u.package})`;
     case "libvirt":
-      return `libvirt is not reachable ${where} (${u.error})`;
-    case "pool":
-      return `${none} the storage pool ${u.name} (${describeUnmet(u)})`;
-    case "network":
-      return `${none} the network ${u.name} (${describeUnmet(u)})`;
-    case "bridge":
-      return `${none} the bridge ${u.name} (${describeUnmet(u)})`;
+      return `libvirt is not reachable on any agent (${u.error})`;
+    default:
+      return `no agent has the ${u.kind === "pool" ? "storage pool" : u.kind} ${u.name} (${describeUnmet(u)})`;
   }
 }
 
@@ -120,7 +114,7 @@ export function whyUnclaimable(
   const perAgent = live.map((a) => ({ name: a.name, unmet: unmetNeeds(a.capabilities, demand) }));
   if (perAgent.some((a) => a.unmet.length === 0)) return null;
   const common = perAgent[0]!.unmet.filter((u) => perAgent.every((a) => a.unmet.some((v) => key(v) === key(u))));
-  if (common.length > 0) return `No agent can run this conversion: ${common.map((u) => everyAgent(u, live.length === 1)).join("; ")}`;
+  if (common.length > 0) return `No agent can run this conversion: ${common.map((u) => everyAgent(u)).join("; ")}`;
   const parts = perAgent.map((a) => `${a.name}: ${a.unmet.map(describeUnmet).join("; ")}`);
   return `No agent can run this conversion: ${parts.join(" / ")}`;
 }

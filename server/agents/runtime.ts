@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import type { StageContext } from "../engine/context.ts";
 import { readCapabilities, type AgentCapabilities } from "./capabilities.ts";
+import { AGENT_MARKER, killOrphans } from "./orphans.ts";
 import { demandOf, describeUnmet, unmetNeeds } from "./matching.ts";
 import type { ClaimedJob, FinalStatus, TResult } from "./protocol.ts";
 import { createReporter } from "./reporter.ts";
@@ -76,7 +77,11 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
   const read = options.readCapabilities ?? readCapabilities;
   const readCaps = () => read({ scratchDir: options.scratchDir, concurrency: options.concurrency, libvirtUri: options.libvirtUri });
 
-  // Whatever a previous process of this agent left here belongs to attempts that are over.
+  // Whatever a previous process of this agent left (programs still running, files) belongs to
+  // attempts that are over.
+  const orphans = await killOrphans(scratchRoot);
+  if (orphans.length > 0) say("warn", `killed ${orphans.length} program(s) a previous run of this agent left running (pids ${orphans.join(", ")})`);
+  process.env[AGENT_MARKER] = scratchRoot;
   await mkdir(scratchRoot, { recursive: true });
   for (const entry of await readdir(scratchRoot)) await rm(path.join(scratchRoot, entry), { recursive: true, force: true });
 
