@@ -8,7 +8,7 @@ import { AppError } from "../errors.ts";
 import type { HeartbeatReply, RegisterReply, THeartbeat, TRegister } from "./protocol.ts";
 import { publishConversionUpdate } from "./publish.ts";
 import { interruptRunning, type Interrupted } from "./queue.ts";
-import { agentTimeoutSeconds, heartbeatSeconds } from "./settings.ts";
+import { agentTimeoutSeconds, heartbeatSeconds, TX } from "./settings.ts";
 
 /** Who speaks: the console's own embedded agent, or a remote one holding a token. */
 export type AgentCaller = { kind: "embedded" } | { kind: "remote"; tokenId: string };
@@ -43,7 +43,7 @@ export async function registerAgent(client: Db, input: TRegister, caller: AgentC
     // previous process (killed, host rebooted).
     const interrupted = await interruptRunning(tx, { agentId: existing.id }, `The agent ${existing.name} restarted while running this conversion (attempt interrupted).`);
     return { agent: await tx.agent.update({ where: { id: existing.id }, data: { ...data, tokenId, registeredAt: now } }), interrupted };
-  });
+  }, TX);
   for (const c of interrupted) publishConversionUpdate({ type: "status", conversionId: c.id, status: "interrupted", attempt: c.attempt, agentId: agent.id, errorCode: c.errorCode, error: c.error });
   publishConversionUpdate({ type: "agent", agentId: agent.id, name: agent.name, event: "registered" });
   return { agentId: agent.id, name: agent.name, heartbeatSeconds: heartbeatSeconds(), timeoutSeconds: agentTimeoutSeconds() };

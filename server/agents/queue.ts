@@ -11,6 +11,7 @@ import { storedCapabilities } from "./capabilities.ts";
 import { demandOf, unmetNeeds } from "./matching.ts";
 import type { ClaimedJob, TResult } from "./protocol.ts";
 import { publishConversionUpdate } from "./publish.ts";
+import { TX } from "./settings.ts";
 
 /** How many queued rows one claim looks at (locked only for the claim's short transaction). */
 const CLAIM_WINDOW = 50;
@@ -64,7 +65,7 @@ export async function claimConversion(client: Db, agent: { id: string }): Promis
       cleanup: outputsOf(row.outputs)?.paths ?? [],
     };
     return job;
-  });
+  }, TX);
   if (claimed) publishConversionUpdate({ type: "status", conversionId: claimed.id, status: "running", attempt: claimed.attempt, agentId: agent.id });
   return claimed;
 }
@@ -130,7 +131,7 @@ export async function cancelConversion(client: Db, actor: AuditActor, id: string
       await recordAudit(tx, actor, { action: "conversion.cancel", targetType: "conversion", targetId: id, before: { status: "running", attempt: row.attempt }, after: { cancelRequested: true } });
     }
     return { status: "running", attempt: row.attempt, agentId: row.agentId, error: null };
-  });
+  }, TX);
   if (out.status === "cancelled") publishConversionUpdate({ type: "status", conversionId: id, status: "cancelled", attempt: out.attempt, agentId: out.agentId, errorCode: "CANCELLED", error: out.error });
   return { status: out.status };
 }
@@ -170,7 +171,7 @@ export async function retryConversion(client: Db, actor: AuditActor, id: string,
       after: { status: "queued", replan: replanned },
     });
     return row.attempt;
-  });
+  }, TX);
   publishConversionUpdate({ type: "status", conversionId: id, status: "queued", attempt, agentId: null });
   return { status: "queued", replanned };
 }

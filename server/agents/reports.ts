@@ -6,6 +6,7 @@ import type { Prisma } from "../db/generated/client.ts";
 import { outputsOf, staleAttempt } from "./queue.ts";
 import type { TLogBatch, TOutputs, TProgress } from "./protocol.ts";
 import { publishConversionUpdate } from "./publish.ts";
+import { TX } from "./settings.ts";
 
 type Live = { agentId: string; conversionId: string; attempt: number };
 
@@ -24,7 +25,7 @@ export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored
       skipDuplicates: true,
     });
     return { stored: count };
-  });
+  }, TX);
   publishConversionUpdate({ type: "logs", conversionId: batch.conversionId, attempt: batch.attempt, lines: batch.lines.map((l) => ({ attempt: batch.attempt, ...l })) });
   return { stored };
 }
@@ -43,5 +44,5 @@ export async function recordOutputs(client: Db, input: TOutputs): Promise<void> 
     const before = outputsOf(row.outputs);
     const paths = [...new Set([...(before?.attempt === input.attempt ? before.paths : []), ...input.paths])];
     await tx.conversion.update({ where: { id: input.conversionId }, data: { outputs: { agentId: input.agentId, attempt: input.attempt, paths } } });
-  });
+  }, TX);
 }

@@ -17,3 +17,9 @@ export function agentTimeoutSeconds(): number {
 export function heartbeatSeconds(): number {
   return seconds("FERRY_AGENT_HEARTBEAT_SECONDS", 3);
 }
+
+/**
+ * Interactive transaction limits for the agent service: Prisma's defaults (2 s to get a
+ * connection, 5 s to finish) are too tight on a loaded two-core host with agents polling.
+ */
+export const TX = { maxWait: 10_000, timeout: 30_000 } as const;

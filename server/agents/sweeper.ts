@@ -6,7 +6,7 @@ import type { Db } from "../db/client.ts";
 import { logger } from "../log.ts";
 import { publishConversionUpdate } from "./publish.ts";
 import { interruptRunning } from "./queue.ts";
-import { agentTimeoutSeconds } from "./settings.ts";
+import { agentTimeoutSeconds, TX } from "./settings.ts";
 
 const log = logger("agents");
 
@@ -30,7 +30,7 @@ export async function sweepSilentAgents(client: Db, options: { timeoutSeconds?: 
       const fresh = await tx.agent.findUnique({ where: { id: agent.id }, select: { lastHeartbeatAt: true } });
       if (fresh?.lastHeartbeatAt && fresh.lastHeartbeatAt >= cutoff) return [];
       return interruptRunning(tx, { agentId: agent.id }, error);
-    });
+    }, TX);
     if (interrupted.length === 0) continue;
     log.warn(`agent ${agent.name} is silent: interrupted ${interrupted.length} conversion(s)`);
     publishConversionUpdate({ type: "agent", agentId: agent.id, name: agent.name, event: "silent" });

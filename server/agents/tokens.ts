@@ -5,6 +5,7 @@ import { z } from "zod";
 import { recordAudit, type AuditActor } from "../audit/record-audit.ts";
 import type { Db } from "../db/client.ts";
 import { AppError } from "../errors.ts";
+import { TX } from "./settings.ts";
 
 export const TOKEN_PREFIX = "ferry_agt_";
 
@@ -40,7 +41,7 @@ export async function createAgentToken(client: Db, actor: AuditActor, input: TNe
     });
     await recordAudit(tx, actor, { action: "agent-token.create", targetType: "agent-token", targetId: created.id, after: { name: created.name, prefix } });
     return created;
-  });
+  }, TX);
   return { token: { ...summary(row), agents: [] }, secret };
 }
 
@@ -62,7 +63,7 @@ export async function revokeAgentToken(client: Db, actor: AuditActor, id: string
     const revoked = await tx.agentToken.update({ where: { id }, data: { revokedAt: new Date() } });
     await recordAudit(tx, actor, { action: "agent-token.revoke", targetType: "agent-token", targetId: id, before: { name: row.name, prefix: row.prefix }, after: { revokedAt: revoked.revokedAt } });
     return { ...summary(revoked), agents: [] };
-  });
+  }, TX);
 }
 
 export type AuthenticatedToken = { id: string; name: string };
