@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use. Installed only when missing.
-PACKAGES=(chromium qemu-utils xorriso libvirt-clients)
+PACKAGES=(chromium qemu-utils xorriso libvirt-clients nbdkit libguestfs-tools virt-v2v)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

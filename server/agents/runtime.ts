@@ -87,7 +87,18 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
 
   let capabilities = await readCaps();
   let freshCaps: AgentCapabilities | undefined;
-  const reg = await transport.register({ name, hostname, version: options.version, concurrency: options.concurrency, capabilities });
+  // A console that is not up yet (or restarting) is waited for; a refusal is final.
+  let reg;
+  for (;;) {
+    try {
+      reg = await transport.register({ name, hostname, version: options.version, concurrency: options.concurrency, capabilities });
+      break;
+    } catch (e) {
+      if (!(e instanceof AgentRequestError && e.kind === "transient")) throw e;
+      say("warn", `cannot register yet (${e.message}); trying again in 5 s`);
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+  }
   const agentId = reg.agentId;
   say("info", `registered as ${name} with ${transport.describe} (heartbeat every ${reg.heartbeatSeconds} s)`);
 

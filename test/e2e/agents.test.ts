@@ -68,7 +68,7 @@ describe("the Agents page", () => {
     await page.screenshot({ path: path.join(shots, "agents-token-created.png"), fullPage: true });
 
     await page.reload();
-    await page.getByRole("cell", { name: "conv-host-1" }).waitFor();
+    await page.getByRole("cell", { name: "conv-host-1", exact: true }).waitFor();
     expect(await page.content()).not.toContain(secret);
     expect(await page.getByRole("cell", { name: `${secret.slice(0, 16)}…` }).count()).toBe(1);
   });
@@ -92,6 +92,7 @@ describe("the Agents page", () => {
 
       await page.getByRole("button", { name: "Revoke conv-host-1" }).click();
       await page.getByText("Revoked conv-host-1: agents using it are refused from their next request.").waitFor();
+      await page.getByRole("row", { name: /conv-host-1/ }).getByText(/^revoked /).waitFor();
       expect(await exited).toBe(1);
       expect(out).toMatch(/the console refused this agent: The agent token conv-host-1 was revoked on /);
       const audit = await consoleQuery<{ action: string; actor_email: string }>(running.dataDir, PG_PORT, "SELECT action, actor_email FROM audit_events WHERE target_type = 'agent-token' ORDER BY id");

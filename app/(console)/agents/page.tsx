@@ -166,7 +166,9 @@ export default async function Page() {
                       </TD>
                       <TD>{t.lastUsedAt ? when.format(t.lastUsedAt) : <span className="text-fg-subtle">never</span>}</TD>
                       <TD>{t.agents.join(", ") || <span className="text-fg-subtle">none</span>}</TD>
-                      <TD>{t.revokedAt ? <Badge tone="danger">revoked {when.format(t.revokedAt)}</Badge> : <RevokeTokenForm id={t.id} name={t.name} />}</TD>
+                      <TD>
+                        <RevokeTokenForm id={t.id} name={t.name} revoked={t.revokedAt ? when.format(t.revokedAt) : null} />
+                      </TD>
                     </TR>
                   ))}
                 </TBody>
