@@ -80,4 +80,4 @@ export function storedCapabilities(value: unknown): AgentCapabilities | undefine
   return parsed.success ? parsed.data : undefined;
 }
 
-export { demandOf, describeUnmet, unmetNeeds, whyUnclaimable, type ConversionDemand, type Unmet } from "./matching.ts";
+export { assertRunnable, demandOf, describeUnmet, unmetNeeds, UnrunnableError, whyUnclaimable, type ConversionDemand, type Unmet } from "./matching.ts";

@@ -118,3 +118,26 @@ export function whyUnclaimable(
   const parts = perAgent.map((a) => `${a.name}: ${a.unmet.map(describeUnmet).join("; ")}`);
   return `No agent can run this conversion: ${parts.join(" / ")}`;
 }
+
+/** A target (pool, network, bridge) or tool an agent lacks for a conversion: code TARGET_INVALID or MISSING_TOOLS. */
+export class UnrunnableError extends Error {
+  readonly code: "TARGET_INVALID" | "MISSING_TOOLS";
+  readonly unmet: Unmet[];
+  constructor(unmet: Unmet[]) {
+    super(unmet.map(describeUnmet).join(" "));
+    this.name = "UnrunnableError";
+    this.code = unmet.some((u) => u.kind !== "tool") ? "TARGET_INVALID" : "MISSING_TOOLS";
+    this.unmet = unmet;
+  }
+}
+
+/**
+ * Refuses, before anything is copied, a conversion whose plan names a pool, network or bridge
+ * this agent does not have (virt-v2v's `Output pool NAME is not a valid storage pool.`). The
+ * runtime calls it with the claimed plan; a pipeline that plans on the agent calls it again
+ * with the fresh plan: `assertRunnable(job.capabilities, { ...job, plan })`.
+ */
+export function assertRunnable(caps: AgentCapabilities | undefined, conversion: { request: unknown; plan: unknown; dryRun: boolean }): void {
+  const unmet = unmetNeeds(caps, demandOf(conversion));
+  if (unmet.length > 0) throw new UnrunnableError(unmet);
+}

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { StageContext } from "../engine/context.ts";
 import { readCapabilities, type AgentCapabilities } from "./capabilities.ts";
 import { AGENT_MARKER, killOrphans } from "./orphans.ts";
-import { demandOf, describeUnmet, unmetNeeds } from "./matching.ts";
+import { assertRunnable } from "./matching.ts";
 import type { ClaimedJob, FinalStatus, TResult } from "./protocol.ts";
 import { createReporter } from "./reporter.ts";
 import { AgentRequestError, type AgentTransport } from "./transport.ts";
@@ -158,8 +158,7 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
       }
       // The target as this agent sees it now: a pool or network that is gone is refused
       // here, before anything is copied, in virt-v2v's words.
-      const unmet = unmetNeeds(capabilities, demandOf(job));
-      if (unmet.length > 0) throw Object.assign(new Error(unmet.map(describeUnmet).join(" ")), { code: "TARGET_INVALID" });
+      assertRunnable(capabilities, job);
       const planned = plannedOutputs(job.plan);
       if (planned.length > 0) await recordOutputs(planned);
       const outcome = await runner(ctx, { ...job, recordOutputs, capabilities });

@@ -1,6 +1,6 @@
 // The queue with real agents: two runtimes (one over HTTP with a token, one embedded) race for
 // ten copy jobs run by the engine's real copy stage; cancel and retry as a person does them.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readCapabilities, storedCapabilities, whyUnclaimable } from "../../../server/agents/capabilities.ts";
@@ -65,6 +65,9 @@ describe("two agents racing for ten jobs", () => {
     for (const c of rows) perAgent.set(c.agent!.name, (perAgent.get(c.agent!.name) ?? 0) + 1);
     expect([...perAgent.keys()].sort()).toEqual(["racer-embedded", "racer-remote"]);
     expect(perAgent.get("racer-embedded")! + perAgent.get("racer-remote")!).toBe(10);
+    // Each attempt's scratch directory is gone once it finished.
+    expect(readdirSync(path.join(tmp.dir, "racer-remote"))).toEqual([]);
+    expect(readdirSync(path.join(tmp.dir, "racer-embedded"))).toEqual([]);
     for (const r of runtimes.splice(0)) await r.stop();
   });
 });

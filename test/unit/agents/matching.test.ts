@@ -1,7 +1,7 @@
 // Which conversions an agent can run, and the one sentence the console shows when none can.
 import { describe, expect, test } from "vitest";
 import type { AgentCapabilities } from "../../../server/agents/capabilities.ts";
-import { demandOf, unmetNeeds, whyUnclaimable } from "../../../server/agents/matching.ts";
+import { assertRunnable, demandOf, unmetNeeds, whyUnclaimable } from "../../../server/agents/matching.ts";
 import { TOOL_NAMES, TOOLS, type ToolName } from "../../../server/engine/tools.ts";
 
 const now = new Date("2026-12-01T12:00:00Z");
@@ -67,5 +67,17 @@ describe("whyUnclaimable", () => {
     ["an agent that never reported capabilities", local, [agent("a", undefined)], "No agent can run this conversion: qemu-img is missing on every agent (Debian package qemu-utils); virt-inspector is missing on every agent (Debian package libguestfs-tools); virt-customize is missing on every agent (Debian package libguestfs-tools); virt-v2v-in-place is missing on every agent (Debian package virt-v2v); xorriso is missing on every agent (Debian package xorriso)"],
   ])("%s", (_name, conversion, agents, expected) => {
     expect(why(conversion, agents)).toBe(expected);
+  });
+});
+
+describe("assertRunnable", () => {
+  test("a plan naming a pool the agent lacks is refused in virt-v2v's words, before any copy", () => {
+    const plan = { output: { method: "libvirt", storage: "fast" }, nics: [] };
+    expect(() => assertRunnable(caps(), { request: {}, plan, dryRun: false })).toThrow(expect.objectContaining({ code: "TARGET_INVALID", message: "Output pool fast is not a valid storage pool." }));
+    expect(() => assertRunnable(caps(), { request: {}, plan: { ...plan, output: { method: "libvirt", storage: "default" } }, dryRun: false })).not.toThrow();
+  });
+
+  test("missing tools: MISSING_TOOLS naming each with its package", () => {
+    expect(() => assertRunnable(caps(["xorriso"]), local)).toThrow(expect.objectContaining({ code: "MISSING_TOOLS", message: "xorriso is missing (Debian package xorriso)" }));
   });
 });
