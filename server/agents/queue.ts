@@ -13,7 +13,7 @@ import type { ClaimedJob, TResult } from "./protocol.ts";
 import { publishConversionUpdate } from "./publish.ts";
 import { TX } from "./settings.ts";
 
-/** How many queued rows one claim looks at (locked only for the claim's short transaction). */
+/** How many of the oldest queued rows one claim considers. */
 const CLAIM_WINDOW = 50;
 
 export type Outputs = { agentId: string; attempt: number; paths: string[] };
@@ -33,11 +33,19 @@ export async function claimConversion(client: Db, agent: { id: string }): Promis
     if (!me || me.retiredAt) return null;
     const running = await tx.conversion.count({ where: { agentId: me.id, status: "running" } });
     if (running >= me.concurrency) return null;
-    const rows = await tx.$queryRaw<QueuedRow[]>`
-      SELECT id, number, guest_name, dry_run, request, plan, outputs FROM conversions
-      WHERE status = 'queued' ORDER BY created_at, number LIMIT ${CLAIM_WINDOW} FOR UPDATE SKIP LOCKED`;
+    // Look first (no locks), then lock one runnable row: locking the whole window would make
+    // every concurrent claim skip all of it and come back empty-handed.
+    const candidates = await tx.$queryRaw<Pick<QueuedRow, "id" | "dry_run" | "request" | "plan">[]>`
+      SELECT id, dry_run, request, plan FROM conversions
+      WHERE status = 'queued' ORDER BY created_at, number LIMIT ${CLAIM_WINDOW}`;
     const caps = storedCapabilities(me.capabilities);
-    const row = rows.find((r) => unmetNeeds(caps, demandOf({ request: r.request, plan: r.plan, dryRun: r.dry_run })).length === 0);
+    const runnable = candidates.filter((r) => unmetNeeds(caps, demandOf({ request: r.request, plan: r.plan, dryRun: r.dry_run })).length === 0).map((r) => r.id);
+    if (runnable.length === 0) return null;
+    // Under READ COMMITTED a row another claim took meanwhile fails the re-checked status.
+    const [row] = await tx.$queryRaw<QueuedRow[]>`
+      SELECT id, number, guest_name, dry_run, request, plan, outputs FROM conversions
+      WHERE id = ANY(${runnable}::text[]) AND status = 'queued'
+      ORDER BY created_at, number LIMIT 1 FOR UPDATE SKIP LOCKED`;
     if (!row) return null;
     const updated = await tx.conversion.update({
       where: { id: row.id },

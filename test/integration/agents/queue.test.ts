@@ -43,9 +43,15 @@ describe("two agents racing for ten jobs", () => {
       ids.push(await seedConversion(prisma, { guestName: `guest${i}`, plan: copyPlan([{ name: `guest${i}-sda`, source, target }], { format: "qcow2", allocation: "sparse" }) }));
     }
     const { secret } = await createAgentToken(prisma, ADMIN, { name: "racer" });
-    const common = { runner: copyRunner, version: "test", concurrency: 1, scratchDir: tmp.dir, pollMs: 100 };
-    runtimes.push(await startAgentRuntime({ ...common, transport: httpTransport(api.url, secret), name: "racer-remote" }));
-    runtimes.push(await startAgentRuntime({ ...common, transport: databaseTransport(prisma), name: "racer-embedded" }));
+    // Capabilities read once (real ones), so both agents register and start claiming together.
+    const caps = await readCapabilities({ scratchDir: tmp.dir, concurrency: 1 });
+    const common = { runner: copyRunner, version: "test", concurrency: 1, scratchDir: tmp.dir, pollMs: 100, readCapabilities: () => Promise.resolve(caps) };
+    runtimes.push(
+      ...(await Promise.all([
+        startAgentRuntime({ ...common, transport: httpTransport(api.url, secret), name: "racer-remote" }),
+        startAgentRuntime({ ...common, transport: databaseTransport(prisma), name: "racer-embedded" }),
+      ])),
+    );
 
     const rows = await waitFor("ten finished conversions", async () => {
       const r = await prisma.conversion.findMany({ where: { id: { in: ids } }, include: { agent: true } });
@@ -69,6 +75,22 @@ describe("two agents racing for ten jobs", () => {
     expect(readdirSync(path.join(tmp.dir, "racer-remote"))).toEqual([]);
     expect(readdirSync(path.join(tmp.dir, "racer-embedded"))).toEqual([]);
     for (const r of runtimes.splice(0)) await r.stop();
+  });
+});
+
+describe("claims at the database", () => {
+  test("twenty concurrent claims by two agents for ten rows: every row claimed once, nobody claims twice", async () => {
+    const caps = await readCapabilities({ scratchDir: tmp.dir, concurrency: 32 });
+    const a = await registerAgent(prisma, { name: "claimer-a", hostname: "a", version: "t", concurrency: 32, capabilities: caps }, { kind: "embedded" });
+    const b = await registerAgent(prisma, { name: "claimer-b", hostname: "b", version: "t", concurrency: 32, capabilities: caps }, { kind: "embedded" });
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push(await seedConversion(prisma, { guestName: `row${i}` }));
+    const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => claimConversion(prisma, { id: i % 2 === 0 ? a.agentId : b.agentId })));
+    const got = claims.filter((c) => c !== null).map((c) => c.id);
+    expect(got.sort()).toEqual([...ids].sort());
+    const rows = await prisma.conversion.findMany({ where: { id: { in: ids } } });
+    expect(rows.every((r) => r.status === "running" && r.attempt === 1)).toBe(true);
+    for (const r of rows) await cancelConversion(prisma, ADMIN, r.id);
   });
 });
 
