@@ -2,6 +2,7 @@
 // process was running), heartbeats (fresh capabilities in, cancel requests out), and who may
 // speak for an agent (its token, or the console itself for the embedded one).
 import { randomUUID } from "node:crypto";
+import { recordAudit, type AuditActor } from "../audit/record-audit.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
@@ -64,4 +65,22 @@ export async function heartbeatAgent(client: Db, input: THeartbeat, caller: Agen
   const rows = await client.conversion.findMany({ where: { id: { in: input.running } }, select: { id: true, status: true, agentId: true, cancelRequested: true } });
   const stillMine = new Set(rows.filter((r) => r.status === "running" && r.agentId === agent.id && !r.cancelRequested).map((r) => r.id));
   return { cancel: input.running.filter((id) => !stillMine.has(id)) };
+}
+
+/**
+ * An admin retires an agent that is gone for good: it leaves the Agents page, its heartbeats
+ * and registrations are refused, and what it was running is interrupted. Audited.
+ */
+export async function retireAgent(client: Db, actor: AuditActor, id: string): Promise<{ name: string; interrupted: number }> {
+  const out = await client.$transaction(async (tx) => {
+    const agent = await tx.agent.findUnique({ where: { id } });
+    if (!agent) throw new AppError("NOT_FOUND", "There is no such agent.");
+    if (agent.retiredAt) throw new AppError("CONFLICT", `The agent ${agent.name} is already retired.`);
+    const interrupted = await interruptRunning(tx, { agentId: id }, `The agent ${agent.name} was retired by ${actor.email} while running this conversion.`);
+    await tx.agent.update({ where: { id }, data: { retiredAt: new Date() } });
+    await recordAudit(tx, actor, { action: "agent.retire", targetType: "agent", targetId: id, before: { name: agent.name, kind: agent.kind, lastHeartbeatAt: agent.lastHeartbeatAt }, after: { retired: true, interrupted: interrupted.map((c) => c.id) } });
+    return { name: agent.name, interrupted };
+  }, TX);
+  for (const c of out.interrupted) publishConversionUpdate({ type: "status", conversionId: c.id, status: "interrupted", attempt: c.attempt, agentId: id, errorCode: c.errorCode, error: c.error });
+  return { name: out.name, interrupted: out.interrupted.length };
 }

@@ -22,15 +22,22 @@ export async function startConsoleAgents(client: Db, options: EmbeddedAgentOptio
     return { stop: () => sweeper.stop() };
   }
   const concurrency = options.concurrency ?? Math.max(1, Number(process.env.FERRY_EMBEDDED_AGENT_CONCURRENCY ?? 1) || 1);
-  const agent = await startAgentRuntime({
-    transport: databaseTransport(client),
-    runner: options.runner ?? pipelineRunner,
-    name: `embedded@${os.hostname()}`,
-    version: options.version,
-    concurrency,
-    scratchDir: path.join(options.dataDir, "scratch"),
-    onMessage: (level, message) => log[level](message),
-  });
+  let agent;
+  try {
+    agent = await startAgentRuntime({
+      transport: databaseTransport(client),
+      runner: options.runner ?? pipelineRunner,
+      name: `embedded@${os.hostname()}`,
+      version: options.version,
+      concurrency,
+      scratchDir: path.join(options.dataDir, "scratch"),
+      onMessage: (level, message) => log[level](message),
+    });
+  } catch (e) {
+    // The console runs without its agent rather than not at all (e.g. an admin retired it).
+    log.error(`the embedded agent did not start: ${e instanceof Error ? e.message : String(e)}`);
+    return { stop: () => sweeper.stop() };
+  }
   return {
     stop: async () => {
       await agent.stop(`The console stopped while its embedded agent was running this conversion.`);

@@ -1,7 +1,7 @@
 // The Agents page in a real browser against the built console: the embedded agent is listed
 // with its tools; an admin creates a token (the secret shown once, with a copy button), a real
 // `ferry agent` joins with it through the console's agent routes and appears on the page, and
-// revoking the token stops that agent.
+// revoking the token stops that agent; once silent, an admin retires it.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -25,7 +25,7 @@ let page: Page;
 let secret: string;
 
 beforeAll(async () => {
-  running = await startConsole({ port: PORT, pgPort: PG_PORT, env: { FERRY_ADMIN_EMAIL: admin.email, FERRY_ADMIN_PASSWORD: admin.password, FERRY_AGENT_HEARTBEAT_SECONDS: "1" } });
+  running = await startConsole({ port: PORT, pgPort: PG_PORT, env: { FERRY_ADMIN_EMAIL: admin.email, FERRY_ADMIN_PASSWORD: admin.password, FERRY_AGENT_HEARTBEAT_SECONDS: "1", FERRY_AGENT_TIMEOUT_SECONDS: "5" } });
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
   await page.goto(`${running.url}/sign-in`);
@@ -73,7 +73,7 @@ describe("the Agents page", () => {
     expect(await page.getByRole("cell", { name: `${secret.slice(0, 16)}…` }).count()).toBe(1);
   });
 
-  test("a ferry agent joins with the token and is listed; revoking the token stops it", async () => {
+  test("a ferry agent joins with the token and is listed; revoking the token stops it; silent, it is retired", async () => {
     const scratch = tempDataDir("ferry-e2e-agent-");
     const child = spawn(process.execPath, [path.join(ROOT, "server/cli/ferry.mjs"), "agent", "--server", running.url, "--token", secret, "--name", "e2e-host", "--scratch", scratch], {
       cwd: ROOT,
@@ -95,10 +95,16 @@ describe("the Agents page", () => {
       await page.getByRole("row", { name: /conv-host-1/ }).getByText(/^revoked /).waitFor();
       expect(await exited).toBe(1);
       expect(out).toMatch(/the console refused this agent: The agent token conv-host-1 was revoked on /);
-      const audit = await consoleQuery<{ action: string; actor_email: string }>(running.dataDir, PG_PORT, "SELECT action, actor_email FROM audit_events WHERE target_type = 'agent-token' ORDER BY id");
+      // Gone for good: once silent past the timeout it shows so, and an admin retires it.
+      const card2 = page.getByRole("region", { name: "Agent e2e-host" });
+      await card2.getByText(/^silent for \d+ s$/).waitFor({ timeout: 60_000 });
+      await card2.getByRole("button", { name: "Retire e2e-host" }).click();
+      await card2.waitFor({ state: "detached" });
+      const audit = await consoleQuery<{ action: string; actor_email: string }>(running.dataDir, PG_PORT, "SELECT action, actor_email FROM audit_events WHERE target_type IN ('agent-token', 'agent') ORDER BY id");
       expect(audit).toEqual([
         { action: "agent-token.create", actor_email: admin.email },
         { action: "agent-token.revoke", actor_email: admin.email },
+        { action: "agent.retire", actor_email: admin.email },
       ]);
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");

@@ -2,6 +2,8 @@
 // Admins create and revoke agent tokens. Each action checks the caller's session and role
 // itself; the new token's secret goes back to the form once and is never stored.
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { retireAgent } from "@/server/agents/agents";
 import { createAgentToken, revokeAgentToken, ZAgentTokenRef, ZNewAgentToken } from "@/server/agents/tokens";
 import { db } from "@/server/db/client";
 import { formAction, formFields, fieldErrorsOf, type ActionState } from "@/server/http/form-action";
@@ -34,5 +36,15 @@ export const revokeAgentTokenAction = formAction({
     const token = await revokeAgentToken(db(), who(actor), input.id);
     revalidatePath("/agents");
     return { ok: true, message: `Revoked ${token.name}: agents using it are refused from their next request.` };
+  },
+});
+
+export const retireAgentAction = formAction({
+  permission: "agent:manage",
+  schema: z.object({ id: z.string().min(1, "Which agent?") }).strict(),
+  run: async (actor, input) => {
+    const { name, interrupted } = await retireAgent(db(), who(actor), input.id);
+    revalidatePath("/agents");
+    return { ok: true, message: `Retired ${name}${interrupted ? `; ${interrupted} conversion(s) it was running are interrupted` : ""}.` };
   },
 });

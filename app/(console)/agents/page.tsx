@@ -14,6 +14,7 @@ import { db } from "@/server/db/client";
 import { pageActor } from "@/server/http/page-guard";
 import { AutoRefresh } from "./auto-refresh";
 import { CreateTokenForm } from "./create-token-form";
+import { RetireAgentForm } from "./retire-agent-form";
 import { RevokeTokenForm } from "./revoke-token-form";
 
 export const metadata: Metadata = { title: "Agents" };
@@ -33,7 +34,7 @@ function percent(progress: unknown): string {
   return `${p.stage ?? ""} ${Math.floor(((p.done ?? 0) / p.total) * 100)}%`;
 }
 
-function AgentCard({ agent }: { agent: AgentListItem }) {
+function AgentCard({ agent, manage }: { agent: AgentListItem; manage: boolean }) {
   const caps = agent.capabilities;
   const libvirt = caps?.libvirt;
   return (
@@ -41,7 +42,13 @@ function AgentCard({ agent }: { agent: AgentListItem }) {
       <CardHeader
         title={agent.name}
         description={`${agent.kind === "embedded" ? "Embedded in the console" : `Remote, token ${agent.tokenName ?? "(deleted)"}`} · ${agent.hostname} · Ferry ${agent.version}`}
-        actions={<StateBadge agent={agent} />}
+        actions={
+          <>
+            <StateBadge agent={agent} />
+            {/* Only an agent that is not answering may be retired: a live one would just be refused. */}
+            {manage && agent.state === "silent" ? <RetireAgentForm id={agent.id} name={agent.name} /> : null}
+          </>
+        }
       />
       <CardBody>
         <DescriptionList>
@@ -132,7 +139,7 @@ export default async function Page() {
       ) : (
         <div className="grid items-start gap-6 xl:grid-cols-2">
           {agents.map((a) => (
-            <AgentCard key={a.id} agent={a} />
+            <AgentCard key={a.id} agent={a} manage={manage} />
           ))}
         </div>
       )}

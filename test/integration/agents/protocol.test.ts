@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readCapabilities } from "../../../server/agents/capabilities.ts";
 import { createAgentToken, listAgentTokens, revokeAgentToken } from "../../../server/agents/tokens.ts";
 import { claimConversion } from "../../../server/agents/queue.ts";
+import { retireAgent } from "../../../server/agents/agents.ts";
 import type { Db } from "../../../server/db/client.ts";
 import { freshDatabase } from "../db.ts";
 import { ADMIN, seedConversion, serveAgentApi } from "./helpers.ts";
@@ -137,5 +138,19 @@ describe("the protocol", () => {
     expect(again.status).toBe(200);
     expect(again.body.agentId).toBe(agentId);
     expect(await claimConversion(prisma, { id: agentId })).toBeNull();
+  });
+
+  test("an admin retires a gone agent: audited, its running work interrupted, and it is refused from then on", async () => {
+    const { secret: own } = await createAgentToken(prisma, ADMIN, { name: "to-retire" });
+    const reg = await post("register", { name: "old-host", hostname: "old", version: "0.1.0", concurrency: 1, capabilities }, own);
+    const id = await seedConversion(prisma, { guestName: "on-old-host" });
+    expect((await post("claim", { agentId: reg.body.agentId }, own)).body.job.id).toBe(id);
+    expect(await retireAgent(prisma, ADMIN, reg.body.agentId)).toEqual({ name: "old-host", interrupted: 1 });
+    expect(await prisma.conversion.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "interrupted", error: `The agent old-host was retired by ${ADMIN.email} while running this conversion.` });
+    expect(await prisma.auditEvent.count({ where: { action: "agent.retire", targetId: reg.body.agentId } })).toBe(1);
+    const beat = await post("heartbeat", { agentId: reg.body.agentId, running: [] }, own);
+    expect(beat).toMatchObject({ status: 403, body: { error: { message: "The agent old-host was retired by an admin." } } });
+    const again = await post("register", { name: "old-host", hostname: "old", version: "0.1.0", concurrency: 1, capabilities }, own);
+    expect(again).toMatchObject({ status: 403, body: { error: { message: "The agent old-host was retired by an admin; register under another name." } } });
   });
 });
