@@ -8,7 +8,7 @@ import { logger } from "../log.ts";
 import { pipelineRunner } from "./runners.ts";
 import { startAgentRuntime, type ConversionRunner } from "./runtime.ts";
 import { startSweeper } from "./sweeper.ts";
-import { databaseTransport } from "./transport.ts";
+import { databaseTransport } from "./db-transport.ts";
 
 const log = logger("agent");
 

@@ -1,13 +1,8 @@
-// How an agent runtime reaches the console: directly through the service functions (the
-// embedded agent, inside the console process) or over HTTP with a Bearer token (`ferry agent`
-// on a conversion host, which never holds database credentials).
-import type { Db } from "../db/client.ts";
-import { isAppError } from "../errors.ts";
-import { heartbeatAgent, registerAgent } from "./agents.ts";
+// How an agent runtime reaches the console: over HTTP with a Bearer token (`ferry agent` on a
+// conversion host, which never holds database credentials and never loads the database
+// client), or directly through the service functions (db-transport.ts, the embedded agent).
 import type { AgentOperation } from "./api.ts";
 import type { ClaimedJob, HeartbeatReply, RegisterReply, THeartbeat, TLogBatch, TOutputs, TProgress, TRegister, TResult } from "./protocol.ts";
-import { claimConversion, finishConversion } from "./queue.ts";
-import { appendLogs, recordOutputs, recordProgress } from "./reports.ts";
 
 export type AgentTransport = {
   /** Where the agent reports to, for its own log lines. */
@@ -35,28 +30,6 @@ export class AgentRequestError extends Error {
     this.kind = kind;
     this.status = status;
   }
-}
-
-function fromAppError(e: unknown): never {
-  if (!isAppError(e)) throw new AgentRequestError("transient", e instanceof Error ? e.message : String(e));
-  const kind = e.code === "CONFLICT" ? "stale" : e.code === "UNAUTHENTICATED" || e.code === "FORBIDDEN" || e.code === "NOT_FOUND" ? "auth" : "invalid";
-  throw new AgentRequestError(kind, e.message, e.status);
-}
-
-/** The embedded agent's transport: same functions the routes call, no HTTP. */
-export function databaseTransport(client: Db): AgentTransport {
-  const caller = { kind: "embedded" } as const;
-  const wrap = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A) => fn(...args).catch(fromAppError);
-  return {
-    describe: "the console's database",
-    register: wrap((input: TRegister) => registerAgent(client, input, caller)),
-    heartbeat: wrap((input: THeartbeat) => heartbeatAgent(client, input, caller)),
-    claim: wrap((agentId: string) => claimConversion(client, { id: agentId })),
-    logs: wrap(async (batch: TLogBatch) => void (await appendLogs(client, batch))),
-    progress: wrap((input: TProgress) => recordProgress(client, input)),
-    outputs: wrap((input: TOutputs) => recordOutputs(client, input)),
-    result: wrap((input: TResult) => finishConversion(client, input)),
-  };
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;

@@ -9,7 +9,8 @@ import { cancelConversion, claimConversion, retryConversion } from "../../../ser
 import { registerAgent } from "../../../server/agents/agents.ts";
 import { startAgentRuntime, type AgentRuntime } from "../../../server/agents/runtime.ts";
 import { createAgentToken } from "../../../server/agents/tokens.ts";
-import { databaseTransport, httpTransport } from "../../../server/agents/transport.ts";
+import { databaseTransport } from "../../../server/agents/db-transport.ts";
+import { httpTransport } from "../../../server/agents/transport.ts";
 import type { Db } from "../../../server/db/client.ts";
 import { freshDatabase } from "../db.ts";
 import { MiB, qemuImgCompare, qemuImgInfo, rawImage, scratch } from "../engine/helpers.ts";
