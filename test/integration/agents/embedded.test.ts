@@ -1,7 +1,6 @@
 // The console's side: the embedded agent (talking to the database directly) runs a conversion
 // and every change reaches the publisher the console hooks Socket.IO into; stopping the console
 // reports what it was running as interrupted; FERRY_EMBEDDED_AGENT=0 starts no agent.
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,27 +11,28 @@ import { copyRunner } from "../../../server/agents/runners.ts";
 import type { Db } from "../../../server/db/client.ts";
 import { freshDatabase } from "../db.ts";
 import { GiB, MiB, processesMentioning, qemuImgCompare, rawImage, scratch } from "../engine/helpers.ts";
-import { copyPlan, seedConversion, waitFor } from "./helpers.ts";
+import { copyPlan, seedConversion, throttledSource, waitFor } from "./helpers.ts";
 
 let prisma: Db;
 const tmp = scratch("agents-embedded");
-let source: string;
 let sourceFile: string;
-let nbdkit: ChildProcess;
+const sources: { stop: () => void }[] = [];
+
+async function source(name: string): Promise<string> {
+  const served = await throttledSource(sourceFile, path.join(tmp.dir, `${name}.sock`), "256M");
+  sources.push(served);
+  return served.url;
+}
 
 beforeAll(async () => {
   ({ prisma } = await freshDatabase("agents_embedded"));
   sourceFile = path.join(tmp.dir, "disk.img");
   rawImage(sourceFile, GiB, [[0, 192 * MiB]]);
-  const socket = path.join(tmp.dir, "nbd.sock");
-  nbdkit = spawn("nbdkit", ["-f", "-U", socket, "--filter=rate", "file", `file=${sourceFile}`, "rate=256M"], { stdio: "ignore" });
-  await waitFor("nbdkit's socket", () => (existsSync(socket) ? true : undefined));
-  source = `nbd+unix:///?socket=${socket}`;
   mkdirSync(path.join(tmp.dir, "out"));
 });
 afterAll(async () => {
   setConversionPublisher(undefined);
-  nbdkit?.kill("SIGTERM");
+  for (const s of sources) s.stop();
   await prisma?.$disconnect();
   tmp.cleanup();
 });
@@ -47,7 +47,7 @@ describe("the embedded agent", () => {
     const agents = await startConsoleAgents(prisma, { version: "test", dataDir, runner: copyRunner });
     try {
       const target = path.join(tmp.dir, "out", "one-sda.raw");
-      const id = await seedConversion(prisma, { guestName: "one", plan: copyPlan([{ name: "one-sda", source, target }], { format: "raw", allocation: "sparse" }) });
+      const id = await seedConversion(prisma, { guestName: "one", plan: copyPlan([{ name: "one-sda", source: await source("one"), target }], { format: "raw", allocation: "sparse" }) });
       const done = await waitFor("the conversion to finish", async () => {
         const c = await row(id);
         return c.status === "succeeded" || c.status === "failed" ? c : undefined;
@@ -74,7 +74,7 @@ describe("the embedded agent", () => {
   test("stopping the console mid-copy reports the conversion interrupted; its qemu-img is gone", async () => {
     const agents = await startConsoleAgents(prisma, { version: "test", dataDir: path.join(tmp.dir, "data"), runner: copyRunner });
     const target = path.join(tmp.dir, "out", "two-sda.qcow2");
-    const id = await seedConversion(prisma, { guestName: "two", plan: copyPlan([{ name: "two-sda", source, target }], { format: "qcow2", allocation: "sparse" }) });
+    const id = await seedConversion(prisma, { guestName: "two", plan: copyPlan([{ name: "two-sda", source: await source("two"), target }], { format: "qcow2", allocation: "sparse" }) });
     await waitFor("the copy to run", async () => ((await row(id)).status === "running" && processesMentioning(target).length > 0 ? true : undefined));
     await agents.stop();
     const c = await row(id);

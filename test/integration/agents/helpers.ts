@@ -3,6 +3,7 @@
 // polling on what a user would see in the database.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -96,4 +97,15 @@ export function spawnAgent(args: string[], env: Record<string, string | undefine
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   return { child, output: () => out, exited };
+}
+
+/**
+ * A raw image served by nbdkit through its rate filter (RATE in bits per second), so a copy
+ * takes seconds. One per test: nbdkit's rate filter has been seen to abort when a client is
+ * killed mid-transfer, and a test's kills must not take the next test's source with them.
+ */
+export async function throttledSource(file: string, socket: string, rate = "512M"): Promise<{ url: string; stop: () => void }> {
+  const nbdkit = spawn("nbdkit", ["-f", "-U", socket, "--filter=rate", "file", `file=${file}`, `rate=${rate}`], { stdio: "ignore" });
+  await waitFor("nbdkit's socket", () => (existsSync(socket) ? true : undefined));
+  return { url: `nbd+unix:///?socket=${socket}`, stop: () => void nbdkit.kill("SIGTERM") };
 }

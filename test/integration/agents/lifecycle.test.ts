@@ -2,7 +2,6 @@
 // mid-copy is found silent, its conversion interrupted, retried and finished by another agent
 // (which first removes the half-written volume); a cancel from the console reaches the agent
 // and its qemu-img is gone.
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -12,15 +11,20 @@ import { createAgentToken } from "../../../server/agents/tokens.ts";
 import type { Db } from "../../../server/db/client.ts";
 import { freshDatabase } from "../db.ts";
 import { GiB, MiB, processesMentioning, qemuImgCompare, qemuImgInfo, rawImage, scratch } from "../engine/helpers.ts";
-import { ADMIN, copyPlan, seedConversion, serveAgentApi, spawnAgent, waitFor, type AgentChild } from "./helpers.ts";
+import { ADMIN, copyPlan, seedConversion, serveAgentApi, spawnAgent, throttledSource, waitFor, type AgentChild } from "./helpers.ts";
 
 let prisma: Db;
 let api: { url: string; close: () => Promise<void> };
 let secret: string;
-/** The guest disk as agents read it: nbdkit serving the raw image at 512 Mbit/s, so a copy takes seconds. */
-let source: string;
 let sourceFile: string;
-let nbdkit: ChildProcess;
+const sources: { stop: () => void }[] = [];
+
+/** The guest disk as agents read it: nbdkit serving the raw image at 512 Mbit/s, so a copy takes seconds. */
+async function source(name: string): Promise<string> {
+  const served = await throttledSource(sourceFile, path.join(tmp.dir, `${name}.sock`));
+  sources.push(served);
+  return served.url;
+}
 const tmp = scratch("agents-life");
 const children: AgentChild[] = [];
 
@@ -52,17 +56,12 @@ beforeAll(async () => {
   // 1 GiB virtual, 384 MiB of data, read through nbdkit's rate filter (bits per second).
   sourceFile = path.join(tmp.dir, "big.img");
   rawImage(sourceFile, GiB, [[0, 256 * MiB], [700 * MiB, 128 * MiB]]);
-  const socket = path.join(tmp.dir, "nbd.sock");
-  nbdkit = spawn("nbdkit", ["-f", "-U", socket, "--filter=rate", "file", `file=${sourceFile}`, "rate=512M"], { stdio: "ignore" });
-  nbdkit.on("exit", (code, signal) => process.stderr.write(`nbdkit exited: ${code} ${signal}\n`));
-  await waitFor("nbdkit's socket", () => (existsSync(socket) ? true : undefined));
-  source = `nbd+unix:///?socket=${socket}`;
   mkdirSync(path.join(tmp.dir, "out"));
 });
 afterAll(async () => {
   for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill("SIGKILL");
   for (const pid of processesMentioning(path.join(tmp.dir, "out"))) process.kill(pid, "SIGKILL");
-  nbdkit?.kill("SIGTERM");
+  for (const s of sources) s.stop();
   await api?.close();
   await prisma?.$disconnect();
   tmp.cleanup();
@@ -71,7 +70,7 @@ afterAll(async () => {
 describe("an agent killed mid-copy", () => {
   test("is found silent, its conversion interrupted; a retry finishes on another agent from a clean target", async () => {
     const target = path.join(tmp.dir, "out", "killed-sda.qcow2");
-    const id = await seedConversion(prisma, { guestName: "killed", plan: copyPlan([{ name: "killed-sda", source, target }], { format: "qcow2", allocation: "sparse" }) });
+    const id = await seedConversion(prisma, { guestName: "killed", plan: copyPlan([{ name: "killed-sda", source: await source("killed"), target }], { format: "qcow2", allocation: "sparse" }) });
     const victim = agent("victim");
     const running = await midCopy(id);
     expect(running.attempt).toBe(1);
@@ -112,7 +111,7 @@ describe("an agent killed mid-copy", () => {
 describe("cancel from the console", () => {
   test("reaches the agent running the copy: the qemu-img is gone, the partial volume removed, the conversion cancelled", async () => {
     const target = path.join(tmp.dir, "out", "cancel-sda.qcow2");
-    const id = await seedConversion(prisma, { guestName: "cancel-me", plan: copyPlan([{ name: "cancel-sda", source, target }], { format: "qcow2", allocation: "sparse" }) });
+    const id = await seedConversion(prisma, { guestName: "cancel-me", plan: copyPlan([{ name: "cancel-sda", source: await source("cancel"), target }], { format: "qcow2", allocation: "sparse" }) });
     await midCopy(id);
     expect(processesMentioning(target).length).toBeGreaterThan(0);
     const asked = Date.now();
@@ -129,7 +128,7 @@ describe("cancel from the console", () => {
 
   test("SIGTERM stops an agent cleanly: exit 0, and what it was running is reported interrupted", async () => {
     const target = path.join(tmp.dir, "out", "term-sda.qcow2");
-    const id = await seedConversion(prisma, { guestName: "term", plan: copyPlan([{ name: "term-sda", source, target }], { format: "qcow2", allocation: "sparse" }) });
+    const id = await seedConversion(prisma, { guestName: "term", plan: copyPlan([{ name: "term-sda", source: await source("term"), target }], { format: "qcow2", allocation: "sparse" }) });
     await midCopy(id);
     const running = await prisma.conversion.findUniqueOrThrow({ where: { id }, include: { agent: true } });
     const child = children.find((c) => c.child.exitCode === null && c.child.signalCode === null && c.output().includes(`registered as ${running.agent!.name}`))!;
