@@ -101,6 +101,13 @@ async function main(): Promise<void> {
       http.once("error", reject);
       http.listen(env.PORT, env.HOST, () => resolve());
     });
+
+    // The heartbeat sweeper and the embedded agent (unless FERRY_EMBEDDED_AGENT=0); stopped
+    // before the database, so running attempts are reported interrupted, not lost.
+    const { startConsoleAgents } = await import("./server/agents/embedded.ts");
+    const { version } = await import("./server/version.ts");
+    const agents = await startConsoleAgents((await import("./server/db/client.ts")).db(), { version, dataDir: env.dataDir });
+    stops.push(() => agents.stop());
     log.info(`Ferry is ready at ${process.env.FERRY_PUBLIC_URL} (${dev ? "development" : "production"}, database ${database.embedded ? "embedded" : "external"})`);
   } catch (e) {
     log.error(e instanceof Error ? e.message : String(e));

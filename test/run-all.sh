@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use. Installed only when missing.
-PACKAGES=(chromium qemu-utils xorriso libvirt-clients libvirt-daemon-system qemu-system-x86)
+PACKAGES=(chromium qemu-utils xorriso genisoimage libvirt-clients libvirt-daemon-system qemu-system-x86 nbdkit libnbd-bin libguestfs-tools virt-v2v linux-image-amd64 rpm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -129,7 +129,7 @@ describe("every model round-trips through the generated client", () => {
       const data = {
         id: "conv-rt", number: 41, guestName: "rhel54", status: "running", dryRun: false, request: { source: { method: "libvirtxml", file: "/srv/g.xml" } },
         profile: "rhel", configRevisions: [{ file: "Site", revision: 3 }], plan: { version: 1 }, result: null, errorCode: null, error: null,
-        progress: { stage: "copy", done: 1, total: 2, unit: "bytes" }, agentId: "agent-rt", attempt: 1, cancelRequested: false,
+        progress: { stage: "copy", done: 1, total: 2, unit: "bytes" }, outputs: { agentId: "agent-rt", attempt: 1, paths: ["/var/lib/libvirt/images/rhel54-sda"] }, agentId: "agent-rt", attempt: 1, cancelRequested: false,
         createdById: "u-rt", createdByEmail: "ada@example.test", createdAt: now, updatedAt: later, startedAt: later, finishedAt: null,
       };
       await prisma.conversion.create({ data: { ...data, result: undefined } });

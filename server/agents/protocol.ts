@@ -1,0 +1,95 @@
+// The agent protocol: request bodies (zod, strict: a wrong or unknown field is named in the
+// error) and replies. Remote agents speak it over HTTP (app/api/agent/*); the embedded agent
+// calls the same service functions directly.
+import { z } from "zod";
+import { ZAgentCapabilities } from "./capabilities.ts";
+
+const id = z.string().min(1, "must not be empty").max(200);
+const attempt = z.number().int().min(1);
+
+export const ZRegister = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/, "letters, digits, '.', '_', '@' and '-', at most 100"),
+    hostname: z.string().max(255),
+    version: z.string().max(100),
+    concurrency: z.number().int().min(1).max(64),
+    capabilities: ZAgentCapabilities,
+  })
+  .strict();
+
+export const ZHeartbeat = z
+  .object({ agentId: id, running: z.array(id).max(256), capabilities: ZAgentCapabilities.optional() })
+  .strict();
+
+export const ZClaim = z.object({ agentId: id }).strict();
+
+export const ZLogLine = z
+  .object({
+    seq: z.number().int().min(0),
+    at: z.string().datetime({ offset: true }),
+    level: z.enum(["debug", "info", "warn", "error"]),
+    stage: z.string().max(100),
+    message: z.string().max(64 * 1024),
+  })
+  .strict();
+
+export const ZLogBatch = z
+  .object({ agentId: id, conversionId: id, attempt, lines: z.array(ZLogLine).min(1).max(2000) })
+  .strict();
+
+export const ZProgressEvent = z
+  .object({
+    stage: z.string().max(100),
+    done: z.number().min(0),
+    total: z.number().min(0),
+    unit: z.enum(["bytes", "steps"]),
+    item: z.string().max(500).optional(),
+  })
+  .strict();
+
+export const ZProgress = z.object({ agentId: id, conversionId: id, attempt, progress: ZProgressEvent }).strict();
+
+export const ZOutputs = z.object({ agentId: id, conversionId: id, attempt, paths: z.array(z.string().min(1)).max(1000) }).strict();
+
+export const FINAL_STATUSES = ["succeeded", "planned", "failed", "cancelled", "interrupted"] as const;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+
+export const ZResult = z
+  .object({
+    agentId: id,
+    conversionId: id,
+    attempt,
+    status: z.enum(FINAL_STATUSES),
+    plan: z.unknown().optional(),
+    result: z.unknown().optional(),
+    errorCode: z.string().max(100).optional(),
+    error: z.string().max(64 * 1024).optional(),
+  })
+  .strict()
+  .refine((r) => r.status === "succeeded" || r.status === "planned" || (r.error ?? "") !== "", { message: "a failed, cancelled or interrupted result says why", path: ["error"] })
+  .refine((r) => r.status !== "planned" || r.plan !== undefined, { message: "a planned result carries the plan", path: ["plan"] });
+
+export type TRegister = z.infer<typeof ZRegister>;
+export type THeartbeat = z.infer<typeof ZHeartbeat>;
+export type TLogLine = z.infer<typeof ZLogLine>;
+export type TLogBatch = z.infer<typeof ZLogBatch>;
+export type TProgress = z.infer<typeof ZProgress>;
+export type TOutputs = z.infer<typeof ZOutputs>;
+export type TResult = z.infer<typeof ZResult>;
+
+export type RegisterReply = { agentId: string; name: string; heartbeatSeconds: number; timeoutSeconds: number };
+export type HeartbeatReply = { cancel: string[] };
+
+/** A claimed conversion, as an agent receives it. */
+export type ClaimedJob = {
+  id: string;
+  number: number;
+  attempt: number;
+  guestName: string;
+  dryRun: boolean;
+  request: unknown;
+  plan: unknown;
+  /** Outputs a previous, interrupted attempt left: removed before this attempt writes. */
+  cleanup: string[];
+};
+export type ClaimReply = { job: ClaimedJob | null };

@@ -1,0 +1,83 @@
+// Which conversions an agent can run, and the one sentence the console shows when none can.
+import { describe, expect, test } from "vitest";
+import type { AgentCapabilities } from "../../../server/agents/capabilities.ts";
+import { assertRunnable, demandOf, unmetNeeds, whyUnclaimable } from "../../../server/agents/matching.ts";
+import { TOOL_NAMES, TOOLS, type ToolName } from "../../../server/engine/tools.ts";
+
+const now = new Date("2026-12-01T12:00:00Z");
+
+function caps(missing: ToolName[] = [], libvirt: Partial<AgentCapabilities["libvirt"]> = {}): AgentCapabilities {
+  return {
+    tools: TOOL_NAMES.map((name) => (missing.includes(name) ? { name, package: TOOLS[name].package, found: false } : { name, package: TOOLS[name].package, found: true, version: "1.0" })),
+    scratch: { dir: "/var/tmp", freeBytes: 10 ** 11 },
+    concurrency: 1,
+    libvirt: { uri: "qemu:///system", pools: [{ name: "default", active: true }], networks: ["default"], bridges: ["br0"], ...libvirt },
+    collectedAt: now.toISOString(),
+  };
+}
+
+const agent = (name: string, c: AgentCapabilities | undefined, silentSeconds = 1) => ({ name, capabilities: c, lastHeartbeatAt: new Date(now.getTime() - silentSeconds * 1000), retiredAt: null });
+const local = { request: { source: { method: "libvirtxml", file: "/g.xml" }, output: { method: "local", storage: "/out" } }, plan: null, dryRun: false };
+const toPool = (pool: string) => ({ request: { source: { method: "libvirtxml" }, output: { method: "libvirt", storage: pool } }, plan: null, dryRun: false });
+
+describe("demandOf", () => {
+  test.each([
+    ["-o local", local, ["qemu-img", "virt-inspector", "virt-customize", "virt-v2v-in-place", "xorriso"], undefined],
+    ["-o libvirt -os default", toPool("default"), ["qemu-img", "virt-inspector", "virt-customize", "virt-v2v-in-place", "xorriso", "virsh"], "default"],
+    ["-i libvirt, dry run", { request: { source: { method: "libvirt" }, output: { method: "local" } }, plan: null, dryRun: true }, ["qemu-img", "virt-inspector", "virsh"], undefined],
+  ])("%s", (_name, conversion, tools, pool) => {
+    const d = demandOf(conversion);
+    expect([...d.tools].sort()).toEqual([...tools].sort());
+    expect(d.pool).toBe(pool);
+  });
+
+  test("the plan's output and NIC mappings win over the request", () => {
+    const d = demandOf({
+      request: { output: { method: "local" } },
+      plan: { output: { method: "libvirt", storage: "images" }, nics: [{ to: { type: "network", name: "prod" } }, { to: { type: "bridge", name: "br1" } }, { to: { type: "network", name: "prod" } }] },
+      dryRun: false,
+    });
+    expect(d).toMatchObject({ pool: "images", networks: ["prod"], bridges: ["br1"] });
+    expect(unmetNeeds(caps(), d)).toEqual([{ kind: "pool", name: "images" }, { kind: "network", name: "prod" }, { kind: "bridge", name: "br1" }]);
+  });
+});
+
+describe("whyUnclaimable", () => {
+  const why = (c: Parameters<typeof whyUnclaimable>[0], agents: Parameters<typeof whyUnclaimable>[1]) => whyUnclaimable(c, agents, { now, timeoutSeconds: 60 });
+
+  test.each([
+    ["an agent can run it", local, [agent("a", caps())], null],
+    ["no agent at all", local, [], "No agent can run this conversion: no agent is connected"],
+    ["the only agent is silent past the timeout", local, [agent("a", caps(), 61)], "No agent can run this conversion: no agent is connected"],
+    ["a tool missing everywhere", local, [agent("a", caps(["virt-v2v-in-place"])), agent("b", caps(["virt-v2v-in-place", "xorriso"]))], "No agent can run this conversion: virt-v2v-in-place is missing on every agent (Debian package virt-v2v)"],
+    [
+      "two tools missing everywhere",
+      toPool("default"),
+      [agent("a", caps(["virsh", "xorriso"]))],
+      "No agent can run this conversion: xorriso is missing on every agent (Debian package xorriso); virsh is missing on every agent (Debian package libvirt-clients)",
+    ],
+    ["a pool no agent has", toPool("fast"), [agent("a", caps()), agent("b", caps())], "No agent can run this conversion: no agent has the storage pool fast (Output pool fast is not a valid storage pool.)"],
+    ["libvirt unreachable", toPool("default"), [agent("a", caps([], { pools: [], error: "libvirt at qemu:///system did not answer" }))], "No agent can run this conversion: libvirt is not reachable on any agent (libvirt at qemu:///system did not answer)"],
+    [
+      "each agent lacks something else",
+      toPool("default"),
+      [agent("a", caps(["virsh"])), agent("b", caps([], { pools: [{ name: "other" }] }))],
+      "No agent can run this conversion: a: virsh is missing (Debian package libvirt-clients) / b: Output pool default is not a valid storage pool.",
+    ],
+    ["an agent that never reported capabilities", local, [agent("a", undefined)], "No agent can run this conversion: qemu-img is missing on every agent (Debian package qemu-utils); virt-inspector is missing on every agent (Debian package libguestfs-tools); virt-customize is missing on every agent (Debian package libguestfs-tools); virt-v2v-in-place is missing on every agent (Debian package virt-v2v); xorriso is missing on every agent (Debian package xorriso)"],
+  ])("%s", (_name, conversion, agents, expected) => {
+    expect(why(conversion, agents)).toBe(expected);
+  });
+});
+
+describe("assertRunnable", () => {
+  test("a plan naming a pool the agent lacks is refused in virt-v2v's words, before any copy", () => {
+    const plan = { output: { method: "libvirt", storage: "fast" }, nics: [] };
+    expect(() => assertRunnable(caps(), { request: {}, plan, dryRun: false })).toThrow(expect.objectContaining({ code: "TARGET_INVALID", message: "Output pool fast is not a valid storage pool." }));
+    expect(() => assertRunnable(caps(), { request: {}, plan: { ...plan, output: { method: "libvirt", storage: "default" } }, dryRun: false })).not.toThrow();
+  });
+
+  test("missing tools: MISSING_TOOLS naming each with its package", () => {
+    expect(() => assertRunnable(caps(["xorriso"]), local)).toThrow(expect.objectContaining({ code: "MISSING_TOOLS", message: "xorriso is missing (Debian package xorriso)" }));
+  });
+});
