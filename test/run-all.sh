@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use. Installed only when missing.
-PACKAGES=(chromium qemu-utils xorriso libvirt-clients)
+# Debian packages the tests use. Installed only when missing. libguestfs-tools, virt-v2v,
+# libnbd-bin (nbdcopy), linux-image-amd64 (the appliance kernel), qemu-system-x86 and rpm
+# (rpm, rpmbuild) run and build the RHEL 5.4 test guest (test/helpers/rhel5-guest.ts).
+PACKAGES=(chromium qemu-utils xorriso libvirt-clients libguestfs-tools virt-v2v libnbd-bin linux-image-amd64 qemu-system-x86 rpm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
