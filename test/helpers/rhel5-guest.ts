@@ -201,3 +201,5 @@ export async function buildRhel5Guest(dir: string, options: Rhel5GuestOptions = 
 
 /** The stand-in mkinitrd's text (tests compare what virt-v2v made it write). */
 export const RHEL5_MKINITRD = MKINITRD;
+
+export { readGuestFiles } from "./rhel5-guest/read-files.ts";
