@@ -66,20 +66,21 @@ const driveLetters = (i: number): string => (i < 26 ? String.fromCharCode(97 + i
 export function inPlaceDomainXml(request: ConvertRequest): string {
   const disks = request.disks.map((d, i) => {
     const dev = d.dev ?? `hd${driveLetters(i)}`;
+    // Double-quoted attributes: escapeXmlAttr escapes `"`, and paths may hold `'`.
     return [
-      "    <disk type='file' device='disk'>",
-      `      <driver name='qemu' type='${escapeXmlAttr(d.format)}'/>`,
-      `      <source file='${escapeXmlAttr(d.path)}'/>`,
-      `      <target dev='${escapeXmlAttr(dev)}' bus='${busFor(dev)}'/>`,
+      '    <disk type="file" device="disk">',
+      `      <driver name="qemu" type="${escapeXmlAttr(d.format)}"/>`,
+      `      <source file="${escapeXmlAttr(d.path)}"/>`,
+      `      <target dev="${escapeXmlAttr(dev)}" bus="${busFor(dev)}"/>`,
       "    </disk>",
     ].join("\n");
   });
   return [
-    "<domain type='kvm'>",
+    '<domain type="kvm">',
     `  <name>${escapeXmlText(request.guestName)}</name>`,
-    `  <memory unit='KiB'>${request.memoryKiB ?? 1048576}</memory>`,
+    `  <memory unit="KiB">${request.memoryKiB ?? 1048576}</memory>`,
     `  <vcpu>${request.vcpus ?? 1}</vcpu>`,
-    `  <os><type arch='${escapeXmlAttr(request.arch ?? "x86_64")}'>hvm</type></os>`,
+    `  <os><type arch="${escapeXmlAttr(request.arch ?? "x86_64")}">hvm</type></os>`,
     "  <devices>",
     ...disks,
     "  </devices>",
