@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use. Installed only when missing.
+# Debian packages the tests use. Installed only when missing. libguestfs-tools, virt-v2v,
+# libnbd-bin (nbdcopy), linux-image-amd64 (the appliance kernel), qemu-system-x86 and rpm
+# (rpm, rpmbuild) run and build the RHEL 5.4 test guest (test/helpers/rhel5-guest.ts).
+# libvirt-daemon-system runs the libvirtd the output tests start; nbdkit serves throttled sources to the agent tests.
 PACKAGES=(chromium qemu-utils xorriso genisoimage libvirt-clients libvirt-daemon-system qemu-system-x86 nbdkit libnbd-bin libguestfs-tools virt-v2v linux-image-amd64 rpm)
 missing=()
 for p in "${PACKAGES[@]}"; do

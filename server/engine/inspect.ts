@@ -1,0 +1,281 @@
+// The inspect stage: virt-inspector on the source disks (read-only) -> the guest facts the core
+// plans with (os, distro, versions, arch, packages with EVR, the boot kernel). virt-inspector
+// does not say which kernel boots; with one kernel package installed it is that one, with
+// several the boot loader's default entry decides (one more read-only look, with guestfish).
+import { rm, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { XMLParser } from "fast-xml-parser";
+import type { BootKernel, GuestFacts, InstalledPackage } from "../v2v/guest-facts.ts";
+import { compareEvr } from "../v2v/rpm-version.ts";
+import { decodeXmlText } from "../v2v/xml-options.ts";
+import type { StageContext } from "./context.ts";
+import { MissingToolsError } from "./errors.ts";
+import { preflight, run, which, type Env } from "./tools.ts";
+
+export const INSPECT_STAGE = "inspect";
+
+export type InspectDisk = { path: string; format: string };
+export type InspectOptions = { env?: Env | undefined };
+
+/** GuestFacts plus what the log and the plan page show about the guest. */
+export type InspectedGuest = GuestFacts & {
+  /** The root filesystem's device as the appliance saw it (/dev/sda1). */
+  root: string;
+  productName: string | undefined;
+  hostname: string | undefined;
+};
+
+/** The disks hold no operating system virt-v2v can convert. */
+export class NoOperatingSystemError extends Error {
+  readonly code = "NO_OPERATING_SYSTEM";
+  constructor() {
+    super("No root device found in this operating system image.");
+    this.name = "NoOperatingSystemError";
+  }
+}
+
+/** More than one operating system: virt-v2v 2.x refuses unless told which root to convert. */
+export class MultiBootError extends Error {
+  readonly code = "MULTI_BOOT";
+  readonly roots: string[];
+  constructor(roots: string[]) {
+    super(
+      `multi-boot operating systems are not supported by virt-v2v. Use the --root option to change how virt-v2v handles this. (roots: ${roots.join(", ")})`,
+    );
+    this.name = "MultiBootError";
+    this.roots = roots;
+  }
+}
+
+/** virt-inspector printed something that is not its XML. */
+export class InspectionOutputError extends Error {
+  readonly code = "INSPECTION_OUTPUT";
+  constructor(detail: string) {
+    super(`virt-inspector's output could not be read: ${detail}`);
+    this.name = "InspectionOutputError";
+  }
+}
+
+// ---- virt-inspector's XML ------------------------------------------------------------------
+
+export type InspectorOs = {
+  root: string;
+  os: string;
+  distro: string | undefined;
+  major: string | undefined;
+  minor: string | undefined;
+  arch: string | undefined;
+  productName: string | undefined;
+  hostname: string | undefined;
+  packages: InstalledPackage[];
+};
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@",
+  processEntities: false,
+  htmlEntities: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreDeclaration: true,
+  isArray: (name) => ["operatingsystem", "application", "mountpoint", "filesystem"].includes(name),
+});
+
+function text(node: unknown): string | undefined {
+  if (node === undefined || node === null) return undefined;
+  const raw = typeof node === "object" ? (node as Record<string, unknown>)["#text"] : node;
+  if (raw === undefined || raw === null) return undefined;
+  const value = decodeXmlText(String(raw)).trim();
+  return value === "" ? undefined : value;
+}
+
+/** Every operating system in virt-inspector's XML (none for a blank disk). */
+export function parseInspectorXml(xml: string): InspectorOs[] {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new InspectionOutputError("it declares a DOCTYPE or entities");
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(xml, true) as Record<string, unknown>;
+  } catch (error) {
+    throw new InspectionOutputError(error instanceof Error ? error.message : String(error));
+  }
+  if (!("operatingsystems" in doc)) throw new InspectionOutputError("no <operatingsystems> element");
+  const root = doc.operatingsystems as Record<string, unknown> | string;
+  const list = typeof root === "object" && root !== null ? ((root.operatingsystem as Record<string, unknown>[] | undefined) ?? []) : [];
+  return list.map((os) => {
+    const apps = (os.applications as Record<string, unknown> | undefined)?.application as Record<string, unknown>[] | undefined;
+    return {
+      root: text(os.root) ?? "",
+      os: text(os.name) ?? "unknown",
+      distro: text(os.distro),
+      major: text(os.major_version),
+      minor: text(os.minor_version),
+      arch: text(os.arch),
+      productName: text(os.product_name),
+      hostname: text(os.hostname),
+      packages: (apps ?? []).flatMap((a): InstalledPackage[] => {
+        const name = text(a.name);
+        const version = text(a.version);
+        if (name === undefined || version === undefined) return [];
+        const epoch = text(a.epoch);
+        return [{ name, epoch: epoch === undefined || epoch === "0" ? null : epoch, version, release: text(a.release) ?? null, arch: text(a.arch) ?? null }];
+      }),
+    };
+  });
+}
+
+// ---- which kernel boots --------------------------------------------------------------------
+
+/** Installed kernels that boot (not -devel, -headers, -doc, -firmware, ...). */
+const KERNEL_PACKAGE = /^kernel(-(xen|xenU|PAE|PAE-xen|pae|smp|hugemem|largesmp|bigsmp|default|core|uek|rt|debug|ppc64|lpae))?$/;
+
+export function isKernelPackage(name: string): boolean {
+  return KERNEL_PACKAGE.test(name);
+}
+
+/** The Xen kernels virt-v2v replaces (kernel-xen, kernel-xenU, kernel-PAE-xen). */
+export function isXenKernel(name: string): boolean {
+  return /^kernel(-PAE)?-xen/.test(name);
+}
+
+/**
+ * The kernel version of the boot loader's default entry (`2.6.18-164.el5xen`), from grub
+ * legacy's grub.conf/menu.lst (`default=N`, `title` entries, `kernel /vmlinuz-VERSION`) or
+ * grub2's grub.cfg (`set default=N`, `menuentry` blocks, `linux /vmlinuz-VERSION`).
+ */
+export function defaultKernelVersion(config: string): string | undefined {
+  const lines = config.split(/\r?\n/).map((l) => l.trim());
+  const kernels: string[] = [];
+  let defaultIndex = 0;
+  for (const line of lines) {
+    if (line.startsWith("#")) continue;
+    const legacyDefault = /^default\s*[=\s]\s*(\d+)$/.exec(line);
+    if (legacyDefault) defaultIndex = Number(legacyDefault[1]);
+    const grub2Default = /^set\s+default="?(\d+)"?$/.exec(line);
+    if (grub2Default) defaultIndex = Number(grub2Default[1]);
+    if (/^title\s/.test(line) || /^menuentry\s/.test(line)) kernels.push("");
+    const image = /^(?:kernel|linux|linux16|linuxefi)\s+(\S+)/.exec(line);
+    if (image?.[1] && kernels.length > 0 && kernels[kernels.length - 1] === "") {
+      kernels[kernels.length - 1] = basename(image[1]).replace(/^vmlinuz-?/, "");
+    }
+  }
+  const version = kernels[defaultIndex] ?? kernels[0];
+  return version === undefined || version === "" ? undefined : version;
+}
+
+/** The flavour a vmlinuz version carries after `VERSION-RELEASE`: `xen`, `PAE`, or none. */
+function flavourOf(suffix: string): string {
+  return suffix
+    .split(".")
+    .filter((t) => t !== "" && !/^(x86_64|i[3-6]86|ppc64|ppc64le|aarch64|s390x|noarch)$/.test(t))
+    .join("")
+    .toLowerCase();
+}
+
+/** The installed kernel package a vmlinuz version belongs to. */
+export function kernelForVersion(kernels: readonly InstalledPackage[], vmlinuzVersion: string): InstalledPackage | undefined {
+  const candidates = kernels.filter((k) => vmlinuzVersion.startsWith(`${k.version}-${k.release ?? ""}`));
+  return (
+    candidates.find((k) => {
+      const suffix = vmlinuzVersion.slice(`${k.version}-${k.release ?? ""}`.length);
+      return flavourOf(suffix) === k.name.replace(/^kernel-?/, "").replace(/^core$/, "").toLowerCase();
+    }) ?? candidates[0]
+  );
+}
+
+function newest(kernels: readonly InstalledPackage[]): InstalledPackage | undefined {
+  return [...kernels].sort((a, b) => compareEvr(b, a))[0];
+}
+
+function asBoot(p: InstalledPackage): BootKernel {
+  return { ...p, xen: isXenKernel(p.name) };
+}
+
+const GRUB_FILES = ["/boot/grub/grub.conf", "/boot/grub/menu.lst", "/boot/grub2/grub.cfg", "/boot/grub/grub.cfg"];
+const MARK = "@@ferry-file ";
+
+/** Reads the first boot loader configuration file that exists (one read-only guestfish launch). */
+async function readGrubConfig(ctx: StageContext, disks: readonly InspectDisk[], env: Env | undefined): Promise<string | undefined> {
+  const guestfish = which("guestfish", env);
+  if (!guestfish) throw new MissingToolsError([{ tool: "guestfish", package: "libguestfs-tools" }]);
+  // In a guestfish script `-cmd` ignores a failing command (a missing file); echo marks where
+  // each file's text starts.
+  const script = join(ctx.scratchDir, `read-grub-${process.pid}-${Date.now()}.guestfish`);
+  await writeFile(script, GRUB_FILES.flatMap((f) => [`echo "${MARK}${f}"`, `-cat ${f}`]).join("\n") + "\n");
+  try {
+    const args = ["--ro", ...disks.flatMap((d) => [`--format=${d.format}`, "-a", d.path]), "-i", "-f", script];
+    const { stdout } = await run(ctx, guestfish, args, { env });
+    for (const part of stdout.split(MARK).slice(1)) {
+      const body = part.slice(part.indexOf("\n") + 1);
+      if (body.trim() !== "") return body;
+    }
+    return undefined;
+  } finally {
+    await rm(script, { force: true });
+  }
+}
+
+async function bootKernel(
+  ctx: StageContext,
+  disks: readonly InspectDisk[],
+  packages: readonly InstalledPackage[],
+  env: Env | undefined,
+): Promise<BootKernel | undefined> {
+  const kernels = packages.filter((p) => isKernelPackage(p.name));
+  if (kernels.length === 0) return undefined;
+  if (kernels.length === 1) return asBoot(kernels[0] as InstalledPackage);
+  ctx.log("info", `Reading the boot loader configuration to find which of ${kernels.length} kernels boots`, INSPECT_STAGE);
+  const config = await readGrubConfig(ctx, disks, env);
+  const version = config === undefined ? undefined : defaultKernelVersion(config);
+  const chosen = version === undefined ? undefined : kernelForVersion(kernels, version);
+  if (chosen) return asBoot(chosen);
+  const fallback = newest(kernels) as InstalledPackage;
+  ctx.log(
+    "warn",
+    `Could not tell the boot kernel from the boot loader configuration${version ? ` (default entry ${version})` : ""}; assuming the newest installed, ${fallback.name}-${fallback.version}-${fallback.release ?? ""}`,
+    INSPECT_STAGE,
+  );
+  return asBoot(fallback);
+}
+
+// ---- the stage -----------------------------------------------------------------------------
+
+export async function inspectGuest(ctx: StageContext, disks: readonly InspectDisk[], options: InspectOptions = {}): Promise<InspectedGuest> {
+  const env = options.env;
+  const tool = preflight(["virt-inspector"], { env })["virt-inspector"];
+  const total = 3;
+  ctx.log("info", "Inspecting the source", INSPECT_STAGE);
+  ctx.progress({ stage: INSPECT_STAGE, done: 0, total, unit: "steps", item: "virt-inspector" });
+  // --format applies to the -a options after it: each disk gets its own.
+  const args = disks.flatMap((d) => [`--format=${d.format}`, "-a", d.path]);
+  const { stdout } = await run(ctx, tool, args, { env });
+  ctx.progress({ stage: INSPECT_STAGE, done: 1, total, unit: "steps", item: "virt-inspector" });
+
+  const found = parseInspectorXml(stdout);
+  if (found.length === 0) throw new NoOperatingSystemError();
+  if (found.length > 1) throw new MultiBootError(found.map((o) => o.root));
+  const os = found[0] as InspectorOs;
+  ctx.log("info", `Found ${os.productName ?? os.os} (${[os.os, os.distro, os.major && `${os.major}.${os.minor ?? "0"}`, os.arch].filter(Boolean).join(" ")}) on ${os.root}, ${os.packages.length} packages`, INSPECT_STAGE);
+
+  const kernel = await bootKernel(ctx, disks, os.packages, env);
+  ctx.progress({ stage: INSPECT_STAGE, done: 2, total, unit: "steps", item: "boot kernel" });
+  if (kernel) {
+    ctx.log("info", `Boot kernel: ${kernel.name}-${kernel.version}-${kernel.release ?? ""}.${kernel.arch ?? ""}${kernel.xen ? " (Xen)" : ""}`, INSPECT_STAGE);
+  } else if (os.os === "linux") {
+    ctx.log("warn", "No installed kernel package was found", INSPECT_STAGE);
+  }
+  ctx.progress({ stage: INSPECT_STAGE, done: total, total, unit: "steps" });
+  return {
+    os: os.os,
+    distro: os.distro,
+    major: os.major,
+    minor: os.minor,
+    arch: os.arch,
+    kernel,
+    packages: os.packages,
+    memoryKiB: undefined,
+    vcpus: undefined,
+    root: os.root,
+    productName: os.productName,
+    hostname: os.hostname,
+  };
+}

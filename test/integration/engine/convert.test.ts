@@ -1,0 +1,67 @@
+// The convert stage on the RHEL 5.4 Xen guest as built (only kernel-xen installed: no
+// virtio-capable kernel, so virt-v2v falls back to IDE and e1000, and says so), and cancelling
+// it mid-way: virt-v2v-in-place and everything it started (nbdkit, the appliance's qemu) are
+// killed, the promise settles with CancelledError, and the generated input XML is removed.
+// install-convert.test.ts converts the guest once the kernel RPM is installed.
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { createMemoryContext } from "../../../server/engine/context.ts";
+import { CONVERT_STAGE, convertInPlace } from "../../../server/engine/convert.ts";
+import { CancelledError } from "../../../server/engine/errors.ts";
+import { buildRhel5Guest, type Rhel5Guest } from "../../helpers/rhel5-guest.ts";
+import { processGroup, processesInGroup, processesMentioning, scratch } from "./helpers.ts";
+
+const tmp = scratch("convert");
+let guest: Rhel5Guest;
+
+beforeAll(async () => {
+  guest = await buildRhel5Guest(join(tmp.dir, "guest"), { name: "cancelme" });
+}, 600_000);
+afterAll(tmp.cleanup);
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+test("cancel while virt-v2v-in-place runs the appliance: the tool and its children are gone", async () => {
+  const c = createMemoryContext({ scratchDir: tmp.dir });
+  const running = convertInPlace(c, { guestName: guest.name, disks: [{ path: guest.disk, format: "raw", dev: "xvda" }] }).catch((e: unknown) => e);
+  // Wait until it is really working (the appliance's qemu is running in its group), then cancel.
+  let group: number | undefined;
+  while (group === undefined || !processesInGroup(group).some((pid) => cmdline(pid).includes("qemu-system"))) {
+    await new Promise((r) => setTimeout(r, 200));
+    const pid = processesMentioning("virt-v2v-in-place")[0];
+    group = pid === undefined ? undefined : processGroup(pid);
+  }
+  expect(processesMentioning(guest.disk).length).toBeGreaterThan(0);
+  const cancelledAt = Date.now();
+  c.cancel();
+  const error = await running;
+  console.log(`convert cancel settled in ${Date.now() - cancelledAt} ms`);
+  expect(error).toBeInstanceOf(CancelledError);
+  expect(processesInGroup(group)).toEqual([]);
+  expect(processesMentioning(guest.disk)).toEqual([]);
+  expect(processesMentioning("virt-v2v-in-place")).toEqual([]);
+  expect(readdirSync(tmp.dir).filter((f) => f.endsWith("-in-place.xml"))).toEqual([]);
+  expect(existsSync(guest.disk)).toBe(true);
+});
+
+test("without a virtio-capable kernel: the IDE and e1000 fallback, said plainly", async () => {
+  const copy = await buildRhel5Guest(join(tmp.dir, "plain"), { name: "xenonly" });
+  const c = createMemoryContext({ scratchDir: tmp.dir });
+  const started = Date.now();
+  const result = await convertInPlace(c, { guestName: copy.name, disks: [{ path: copy.disk, format: "raw", dev: "xvda" }] });
+  console.log(`convert (fallback): ${Date.now() - started} ms`);
+  expect(result.drivers).toEqual({ block: "ide", net: "e1000" });
+  expect(result.messages).toContain("This guest does not have virtio drivers installed.");
+  expect(c.lines).toContainEqual({
+    level: "info",
+    message: "Drivers: block ide (no virtio block driver in the guest: IDE fallback), network e1000 (no virtio network driver in the guest: e1000 fallback)",
+    stage: CONVERT_STAGE,
+  });
+});

@@ -1,0 +1,152 @@
+// Installing software into a copied disk and converting it in place, with the real tools on the
+// synthetic RHEL 5.4 Xen guest: its rpm database holds only kernel-xen; the non-Xen kernel
+// comes from a software repository through the transfer ISO, and only once it is installed
+// does virt-v2v-in-place find a virtio-capable kernel. The tests run in order on one disk
+// (each libguestfs launch costs 15-45 s under emulation, more under load).
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createMemoryContext } from "../../../server/engine/context.ts";
+import { CONVERT_STAGE, convertInPlace } from "../../../server/engine/convert.ts";
+import { inspectGuest } from "../../../server/engine/inspect.ts";
+import { INSTALL_STAGE, InstallFailedError, installSoftware } from "../../../server/engine/install.ts";
+import { buildTransferIso } from "../../../server/engine/transfer-iso.ts";
+import { parseConfig, planSoftware, type GuestFacts } from "../../../server/v2v/index.ts";
+import { RHEL5_KERNEL_RPM, buildRhel5Guest, readGuestFiles, type Rhel5Guest } from "../../helpers/rhel5-guest.ts";
+import { scratch } from "./helpers.ts";
+
+const tmp = scratch("install");
+const repo = join(tmp.dir, "repo");
+const KERNEL_PATH = `rhel/5/${RHEL5_KERNEL_RPM}`;
+const BROKEN_LVM2 = "rhel/5/lvm2-2.02.99-1.el5.x86_64.rpm";
+let guest: Rhel5Guest;
+
+const config = parseConfig(
+  `<virt-v2v>
+  <capability os='linux' distro='rhel' major='5' name='virtio'>
+    <dep name='kernel' minversion='2.6.18-128.el5'/>
+    <dep name='lvm2' minversion='2.02.40-6.el5'/>
+    <dep name='selinux-policy-targeted' minversion='2.4.6-203.el5' ifinstalled='yes'/>
+  </capability>
+  <app os='linux' distro='rhel' major='5' arch='x86_64' name='kernel'>
+    <path>${KERNEL_PATH}</path>
+  </app>
+  <app os='linux' distro='rhel' major='5' arch='x86_64' name='lvm2'>
+    <path>${BROKEN_LVM2}</path>
+  </app>
+</virt-v2v>`,
+  "site.conf",
+);
+
+/** What inspection reports for the guest (test/integration/engine/inspect.test.ts checks it). */
+const facts: GuestFacts = {
+  os: "linux",
+  distro: "rhel",
+  major: "5",
+  minor: "4",
+  arch: "x86_64",
+  kernel: { name: "kernel-xen", epoch: null, version: "2.6.18", release: "164.el5", arch: "x86_64", xen: true },
+  packages: [
+    { name: "kernel-xen", epoch: null, version: "2.6.18", release: "164.el5", arch: "x86_64" },
+    { name: "lvm2", epoch: null, version: "2.02.46", release: "8.el5", arch: "x86_64" },
+  ],
+  memoryKiB: 524288,
+  vcpus: 1,
+};
+
+const plan = (f: GuestFacts) => planSoftware({ files: [config], facts: f, capability: "virtio", exists: existsSync, softwareRoot: repo });
+const ctx = () => createMemoryContext({ scratchDir: tmp.dir });
+let iso: string | undefined;
+
+beforeAll(async () => {
+  guest = await buildRhel5Guest(join(tmp.dir, "guest"));
+  if (guest.built) console.log(`rhel5 guest built in ${guest.buildMs} ms`);
+  mkdirSync(join(repo, "rhel/5"), { recursive: true });
+  copyFileSync(guest.kernelRpm, join(repo, KERNEL_PATH));
+  // Zeros: neither an RPM nor a package manifest (a text file would be read as a manifest).
+  writeFileSync(join(repo, BROKEN_LVM2), Buffer.alloc(256));
+  iso = (await buildTransferIso(ctx(), { files: [config], output: join(tmp.dir, "transfer.iso"), softwareRoot: repo }))?.path;
+}, 600_000);
+afterAll(tmp.cleanup);
+
+describe("installSoftware", () => {
+  test("a satisfied capability: nothing to install, virt-customize is not run", async () => {
+    const satisfied = plan({
+      ...facts,
+      kernel: { name: "kernel", epoch: null, version: "2.6.18", release: "164.el5", arch: "x86_64", xen: false },
+    });
+    expect(satisfied.satisfied).toBe(true);
+    const c = ctx();
+    // A PATH without virt-customize: calling it would fail with MissingToolsError.
+    const result = await installSoftware(c, { disks: [{ path: guest.disk, format: "raw" }], software: satisfied, iso: undefined, env: { PATH: "/nonexistent" } });
+    expect(result).toEqual({ installed: [], upgraded: [] });
+    expect(c.lines).toContainEqual({ level: "info", message: "The virtio capability is already satisfied: nothing to install", stage: INSTALL_STAGE });
+  });
+
+  test("the planned kernel RPM, from the transfer ISO, is installed alongside kernel-xen", async () => {
+    const software = plan(facts);
+    expect(software.kernel).toMatchObject({ name: "kernel", version: "2.6.18", release: "164.el5", replaces: "kernel-xen" });
+    expect(software.files.map((f) => f.path)).toEqual([KERNEL_PATH]);
+    const c = ctx();
+    let started = Date.now();
+    const result = await installSoftware(c, { disks: [{ path: guest.disk, format: "raw" }], software, iso });
+    console.log(`install: ${Date.now() - started} ms`);
+    expect(result).toEqual({ installed: [KERNEL_PATH], upgraded: [] });
+    expect(c.lines.map((l) => l.message)).toContain(`Installed ${KERNEL_PATH} alongside the existing kernel (rpm -i)`);
+    expect(c.events.at(-1)).toMatchObject({ stage: INSTALL_STAGE, done: 4, total: 4 });
+
+    // The guest's rpm database now has both kernels; grub's default is still the Xen one.
+    const i = ctx();
+    started = Date.now();
+    const after = await inspectGuest(i, [{ path: guest.disk, format: "raw" }]);
+    console.log(`inspect after install (two launches): ${Date.now() - started} ms`);
+    expect(after.packages).toContainEqual({ name: "kernel", epoch: null, version: "2.6.18", release: "164.el5", arch: "x86_64" });
+    expect(after.packages.some((p) => p.name === "kernel-xen")).toBe(true);
+    expect(after.kernel).toMatchObject({ name: "kernel-xen", xen: true });
+    expect(i.lines.map((l) => l.message)).toContain("Reading the boot loader configuration to find which of 2 kernels boots");
+  });
+});
+
+describe("convertInPlace", () => {
+  test("after the install: virtio drivers, fstab, grub, console, modprobe.conf and initrd rewritten", async () => {
+    const c = ctx();
+    const started = Date.now();
+    const result = await convertInPlace(c, { guestName: guest.name, disks: [{ path: guest.disk, format: "raw", dev: "xvda" }], arch: "x86_64" });
+    console.log(`convert: ${Date.now() - started} ms`);
+    expect(result.drivers).toEqual({ block: "virtio-blk", net: "virtio-net" });
+    expect(result.messages).toContain("Converting Red Hat Enterprise Linux Server release 5.4 (Tikanga) to run on KVM");
+    expect(c.lines).toContainEqual({ level: "info", message: "Inspecting the source", stage: CONVERT_STAGE });
+    expect(c.lines).toContainEqual({ level: "info", message: "Drivers installed: block virtio-blk, network virtio-net", stage: CONVERT_STAGE });
+    const done = c.events.map((e) => e.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(c.events.at(-1)).toMatchObject({ stage: CONVERT_STAGE, done: c.events.at(-1)?.total });
+
+    const files = await readGuestFiles(guest.disk, "raw", ["/etc/fstab", "/boot/grub/grub.conf", "/etc/modprobe.conf", "/boot/initrd-2.6.18-164.el5.img", "/etc/inittab"]);
+    expect(files["/etc/fstab"]).toMatch(/^\/dev\/vda1\s+\/\s+ext4/m);
+    expect(files["/etc/fstab"]).not.toContain("xvda");
+    const grub = files["/boot/grub/grub.conf"] ?? "";
+    expect(grub).toContain("kernel /boot/vmlinuz-2.6.18-164.el5 ro root=/dev/vda1 console=ttyS0");
+    expect(grub).not.toContain("console=xvc0");
+    // The new kernel's entry (the second) is now the default.
+    expect(grub).toMatch(/^default=1$/m);
+    expect(files["/etc/modprobe.conf"]).toMatch(/^alias eth0 virtio_net$/m);
+    expect(files["/etc/modprobe.conf"]).toMatch(/^alias scsi_hostadapter virtio_blk$/m);
+    expect(files["/boot/initrd-2.6.18-164.el5.img"]).toContain("--with=virtio_blk");
+    expect(files["/etc/inittab"]).toContain("agetty ttyS0");
+  });
+});
+
+describe("installSoftware failures", () => {
+  test("rpm refusing a package: the failure names the step and carries rpm's output", async () => {
+    const copy = await buildRhel5Guest(join(tmp.dir, "broken"), { name: "broken" });
+    const software = plan({ ...facts, packages: [...facts.packages.filter((p) => p.name !== "lvm2"), { name: "lvm2", epoch: null, version: "2.02.30", release: "1.el5", arch: "x86_64" }] });
+    expect(software.upgrade).toEqual(["lvm2"]);
+    const c = ctx();
+    const error = await installSoftware(c, { disks: [{ path: copy.disk, format: "raw" }], software, iso }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InstallFailedError);
+    const message = (error as Error).message;
+    expect(message).toContain(`Failed to install rpm -U ${BROKEN_LVM2} in the guest`);
+    expect(message).toMatch(/not an rpm package/);
+    expect(c.lines.some((l) => l.level === "error" && l.stage === INSTALL_STAGE)).toBe(true);
+  });
+});
