@@ -91,5 +91,9 @@ export type ClaimedJob = {
   plan: unknown;
   /** Outputs a previous, interrupted attempt left: removed before this attempt writes. */
   cleanup: string[];
+  /** The configuration layers (the core's ConfigFile list) at the revisions the conversion recorded. */
+  config?: unknown;
+  /** Why the configuration could not be given (e.g. a layer deleted since): the attempt fails with it. */
+  configError?: string | undefined;
 };
 export type ClaimReply = { job: ClaimedJob | null };

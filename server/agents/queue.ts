@@ -10,6 +10,7 @@ import { AppError } from "../errors.ts";
 import { storedCapabilities } from "./capabilities.ts";
 import { demandOf, unmetNeeds } from "./matching.ts";
 import type { ClaimedJob, TResult } from "./protocol.ts";
+import { conversionConfig } from "../conversions/config-files.ts";
 import { publishConversionUpdate } from "./publish.ts";
 import { TX } from "./settings.ts";
 
@@ -24,7 +25,7 @@ export function outputsOf(value: unknown): Outputs | undefined {
   return Array.isArray(v.paths) ? { agentId: String(v.agentId ?? ""), attempt: Number(v.attempt ?? 0), paths: v.paths.map(String) } : undefined;
 }
 
-type QueuedRow = { id: string; number: number; guest_name: string; dry_run: boolean; request: unknown; plan: unknown; outputs: unknown };
+type QueuedRow = { id: string; number: number; guest_name: string; dry_run: boolean; request: unknown; plan: unknown; outputs: unknown; config_revisions: unknown };
 
 /** Claims the oldest queued conversion this agent can run, or null. */
 export async function claimConversion(client: Db, agent: { id: string }): Promise<ClaimedJob | null> {
@@ -43,7 +44,7 @@ export async function claimConversion(client: Db, agent: { id: string }): Promis
     if (runnable.length === 0) return null;
     // Under READ COMMITTED a row another claim took meanwhile fails the re-checked status.
     const [row] = await tx.$queryRaw<QueuedRow[]>`
-      SELECT id, number, guest_name, dry_run, request, plan, outputs FROM conversions
+      SELECT id, number, guest_name, dry_run, request, plan, outputs, config_revisions FROM conversions
       WHERE id = ANY(${runnable}::text[]) AND status = 'queued'
       ORDER BY created_at, number LIMIT 1 FOR UPDATE SKIP LOCKED`;
     if (!row) return null;
@@ -72,6 +73,11 @@ export async function claimConversion(client: Db, agent: { id: string }): Promis
       plan: row.plan ?? null,
       cleanup: outputsOf(row.outputs)?.paths ?? [],
     };
+    try {
+      job.config = await conversionConfig(tx, row.config_revisions);
+    } catch (e) {
+      job.configError = e instanceof Error ? e.message : String(e);
+    }
     return job;
   }, TX);
   if (claimed) publishConversionUpdate({ type: "status", conversionId: claimed.id, status: "running", attempt: claimed.attempt, agentId: agent.id });

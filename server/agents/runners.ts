@@ -1,9 +1,10 @@
 // The runners an agent can be given. `pipelineRunner` is the conversion pipeline
-// (server/engine/pipeline.ts plugs in here via setPipelineRunner); `copyRunner` runs only the
+// (server/engine/pipeline.ts through pipeline-runner.ts; setPipelineRunner replaces it); `copyRunner` runs only the
 // engine's real copy stage over a plan's disks: what the agent tests use, and `ferry agent
 // --runner copy` for checking a conversion host's storage path end to end.
 import { z } from "zod";
 import { copyDisks } from "../engine/copy.ts";
+import { createPipelineRunner } from "./pipeline-runner.ts";
 import type { ConversionRunner } from "./runtime.ts";
 
 const ZCopyPlan = z.object({
@@ -38,11 +39,7 @@ export function setPipelineRunner(runner: ConversionRunner): void {
   holder.__ferryPipelineRunner = runner;
 }
 
-/** The full pipeline; until one is set, attempts fail saying so rather than pretending. */
-export const pipelineRunner: ConversionRunner = (ctx, job) => {
-  const runner = holder.__ferryPipelineRunner;
-  if (!runner) {
-    return Promise.reject(Object.assign(new Error("This Ferry build has no conversion pipeline installed on the agent (server/engine/pipeline.ts)."), { code: "NO_PIPELINE" }));
-  }
-  return runner(ctx, job);
-};
+const defaultPipeline = createPipelineRunner();
+
+/** The full pipeline (server/engine/pipeline.ts), unless a test or host installed another. */
+export const pipelineRunner: ConversionRunner = (ctx, job) => (holder.__ferryPipelineRunner ?? defaultPipeline)(ctx, job);

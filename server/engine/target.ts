@@ -156,6 +156,8 @@ export async function readOutputTarget(ctx: StageContext, input: TargetInput, op
   const uri = input.uri ?? defaultLibvirtUri();
   const pool = await readPool(ctx, uri, input.storage, options);
   const networks = names(await virsh(ctx, uri, ["net-list", "--all", "--name"], options));
+  // The planner refuses `Domain NAME already exists on the target.` before anything is copied.
+  const domains = names(await virsh(ctx, uri, ["list", "--all", "--name"], options));
   return {
     method: "libvirt",
     uri,
@@ -163,6 +165,7 @@ export async function readOutputTarget(ctx: StageContext, input: TargetInput, op
     pool: { name: pool.name, type: pool.type, path: pool.path },
     networks,
     bridges: await hostBridges(),
+    domains,
   };
 }
 

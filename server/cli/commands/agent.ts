@@ -26,6 +26,8 @@ export const agentCommand: Command = {
     "  --concurrency N    conversions run at the same time (default 1)",
     "  --libvirt URI      the libvirt whose pools and networks are reported (default qemu:///system)",
     "  --runner copy      run only the copy stage of each plan (checks a host's storage path)",
+    "  --software-root DIR  where relative app paths (RPMs, driver folders) are found on this host",
+    "                     (a copy of the console's software repositories; default: each layer's path-root)",
     "",
     "Stops on SIGINT/SIGTERM; conversions it was running are reported interrupted.",
   ].join("\n"),
@@ -38,6 +40,7 @@ export const agentCommand: Command = {
       concurrency: { type: "string" },
       libvirt: { type: "string" },
       runner: { type: "string" },
+      "software-root": { type: "string" },
     });
     const server = values.server;
     if (!server) throw new CliUsageError("--server URL is required");
@@ -48,18 +51,20 @@ export const agentCommand: Command = {
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new CliUsageError(`--concurrency must be a whole number from 1 to 64, not ${values.concurrency}`);
     if (values.runner !== undefined && values.runner !== "copy" && values.runner !== "pipeline") throw new CliUsageError(`--runner must be copy or pipeline, not ${values.runner}`);
 
-    const [{ startAgentRuntime }, { httpTransport }, runners] = await Promise.all([
+    const [{ startAgentRuntime }, { httpTransport }, runners, { createPipelineRunner }] = await Promise.all([
       import("../../agents/runtime.ts"),
       import("../../agents/transport.ts"),
       import("../../agents/runners.ts"),
+      import("../../agents/pipeline-runner.ts"),
     ]);
+    const softwareRoot = values["software-root"] === undefined ? undefined : path.resolve(values["software-root"]);
     const stamp = () => new Date().toISOString();
     let fatalMessage: string | undefined;
     let agent;
     try {
       agent = await startAgentRuntime({
         transport: httpTransport(server, token),
-        runner: values.runner === "copy" ? runners.copyRunner : runners.pipelineRunner,
+        runner: values.runner === "copy" ? runners.copyRunner : softwareRoot ? createPipelineRunner({ softwareRoot }) : runners.pipelineRunner,
         name: values.name ?? os.hostname(),
         version: packageVersion(),
         concurrency,

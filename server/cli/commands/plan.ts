@@ -23,10 +23,12 @@ import type { Command } from "../command.ts";
 import { CliUsageError, EXIT_FAILURE, EXIT_OK, type CliIo } from "../io.ts";
 import { loadConfigs } from "../load-configs.ts";
 import { normalizePlanArgs } from "./plan-args.ts";
-import { TargetError, createDefaultReadTarget, defaultLibvirtUri, type ReadTarget } from "./plan-target.ts";
+import { createDefaultReadTarget, defaultLibvirtUri, type ReadTarget } from "./plan-target.ts";
+import { OutputError } from "../../engine/target.ts";
+import { InspectionOutputError, MultiBootError, NoOperatingSystemError, inspectGuest } from "../../engine/inspect.ts";
 
-/** Inspection of the source disks (virt-inspector): server/engine/inspect.ts provides it. */
-export type InspectGuest = (ctx: StageContext, disks: readonly SourceDisk[]) => Promise<GuestFacts>;
+/** Inspection of the source disks, read-only (virt-inspector: server/engine/inspect.ts). */
+export type InspectGuest = (ctx: StageContext, disks: readonly MeasuredDisk[]) => Promise<GuestFacts>;
 
 /** How big and in which format a source disk is (qemu-img info by default). */
 export type MeasureDisk = (ctx: StageContext, disk: SourceDisk) => Promise<MeasuredDisk>;
@@ -37,21 +39,7 @@ export type PlanCommandDeps = {
   measure: MeasureDisk;
 };
 
-/** Raised when the facts are needed and nothing can inspect; says how to give them instead. */
-export class InspectionUnavailableError extends Error {
-  readonly code = "INSPECTION_UNAVAILABLE";
-  constructor() {
-    super(
-      "ferry plan cannot inspect the guest's disks on this host yet: give the guest's facts with " +
-        "--guest FACTS.json (the format is in server/v2v/README.md)",
-    );
-    this.name = "InspectionUnavailableError";
-  }
-}
-
-const unavailableInspection: InspectGuest = async () => {
-  throw new InspectionUnavailableError();
-};
+const defaultInspection: InspectGuest = (ctx, disks) => inspectGuest(ctx, disks.map((d) => ({ path: d.path, format: d.format })));
 
 /** A source disk qemu-img cannot read on this host (remote disks are read by the engine). */
 export class DiskMeasureError extends Error {
@@ -127,11 +115,13 @@ function isExpected(error: unknown): error is Error {
   return (
     error instanceof V2vError ||
     error instanceof SourceError ||
-    error instanceof TargetError ||
+    error instanceof OutputError ||
+    error instanceof NoOperatingSystemError ||
+    error instanceof MultiBootError ||
+    error instanceof InspectionOutputError ||
     error instanceof ToolFailedError ||
     error instanceof MissingToolsError ||
     error instanceof CancelledError ||
-    error instanceof InspectionUnavailableError ||
     error instanceof DiskMeasureError ||
     (error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "EACCES"))
   );
@@ -139,7 +129,7 @@ function isExpected(error: unknown): error is Error {
 
 export function createPlanCommand(deps: Partial<PlanCommandDeps> = {}): Command {
   const readTarget = deps.readTarget ?? createDefaultReadTarget();
-  const inspect = deps.inspect ?? unavailableInspection;
+  const inspect = deps.inspect ?? defaultInspection;
   const measure = deps.measure ?? measureWithQemuImg;
   return {
     name: "plan",
@@ -186,14 +176,14 @@ export function createPlanCommand(deps: Partial<PlanCommandDeps> = {}): Command 
         });
         if (output.method === "libvirt" && output.uri === undefined) output.uri = defaultLibvirtUri();
         const { guest } = await readSource(ctx, source);
+        const disks: MeasuredDisk[] = [];
+        for (const disk of guest.disks) disks.push(await measure(ctx, disk));
         let facts: GuestFacts;
         if (values.guest !== undefined) {
           const read = readFacts(values.guest, io);
           if (!read) return EXIT_FAILURE;
           facts = read;
-        } else facts = await inspect(ctx, guest.disks);
-        const disks: MeasuredDisk[] = [];
-        for (const disk of guest.disks) disks.push(await measure(ctx, disk));
+        } else facts = await inspect(ctx, disks);
         const target = await readTarget(output);
         const plan = planConversion({
           files,

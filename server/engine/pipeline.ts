@@ -1,0 +1,206 @@
+// The whole conversion, stage after stage, as virt-v2v runs it: source -> measure -> inspect ->
+// plan (a dry run stops here) -> output prepared -> transfer ISO -> copy -> install software ->
+// convert in place -> output finished. What was created on the target is removed when a later
+// stage fails or the conversion is cancelled. A retry passes the stored plan and skips
+// inspection and planning.
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import {
+  planConversion,
+  resolvePlanOutput,
+  type ConfigFile,
+  type ConversionPlan,
+  type MeasuredDisk,
+} from "../v2v/index.ts";
+import type { StageContext } from "./context.ts";
+import { copyDisks, imageInfo, type CopyResult } from "./copy.ts";
+import { convertInPlace } from "./convert.ts";
+import { inspectGuest } from "./inspect.ts";
+import { installSoftware } from "./install.ts";
+import { cleanupOutput, finishOutput, prepareOutput } from "./output.ts";
+import { readSource, type SourceInput } from "./source.ts";
+import { readOutputTarget } from "./target.ts";
+import { buildTransferIso } from "./transfer-iso.ts";
+import type { Env } from "./tools.ts";
+
+export const PIPELINE_STAGE = "pipeline";
+
+export type PipelineRequest = {
+  source: SourceInput;
+  /** Source disk path -> path on this host, when the XML names paths from elsewhere. */
+  diskPaths?: Record<string, string> | undefined;
+  output: {
+    method?: string | undefined;
+    uri?: string | undefined;
+    storage?: string | undefined;
+    format?: string | undefined;
+    allocation?: string | undefined;
+    name?: string | undefined;
+  };
+  profile?: string | undefined;
+  network?: string[] | undefined;
+  bridge?: string[] | undefined;
+  dryRun?: boolean | undefined;
+};
+
+export type PipelineJob = {
+  request: PipelineRequest;
+  /** The configuration layers in search order, relative app paths already resolvable here. */
+  files: readonly ConfigFile[];
+  /** A stored plan (retry): inspection and planning are skipped. */
+  plan?: ConversionPlan | undefined;
+  /** Replaces every layer's path-root for relative app paths (`ferry agent --software-root`). */
+  softwareRoot?: string | undefined;
+  /** Called with the paths about to be written on the target, before any is created (a retry removes them). */
+  onOutputs?: ((paths: string[]) => Promise<void>) | undefined;
+  /** Called with a fresh plan before anything is written (the agent checks it can run it). */
+  onPlanned?: ((plan: ConversionPlan) => void | Promise<void>) | undefined;
+  /** `kvm` normally; `qemu` where the host has no usable KVM (tests). */
+  domainType?: "kvm" | "qemu" | undefined;
+  env?: Env | undefined;
+};
+
+export type PipelineResult =
+  | { status: "planned"; plan: ConversionPlan }
+  | { status: "succeeded"; plan: ConversionPlan; result: ConversionOutcome };
+
+export type ConversionOutcome = {
+  disks: { name: string; path: string; format: string; virtualSize: number; reused: boolean }[];
+  installed: string[];
+  upgraded: string[];
+  drivers: { block: string; net: string; reason: string };
+  output: Record<string, unknown>;
+};
+
+function checkCancelled(ctx: StageContext): void {
+  if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error("cancelled");
+}
+
+async function makePlan(ctx: StageContext, job: PipelineJob): Promise<ConversionPlan> {
+  const { request } = job;
+  const { guest } = await readSource(ctx, request.source, { env: job.env });
+  checkCancelled(ctx);
+  const local = (p: string) => request.diskPaths?.[p] ?? p;
+  const disks: MeasuredDisk[] = [];
+  for (const d of guest.disks) {
+    const info = await imageInfo(ctx, local(d.path), d.format, job.env);
+    disks.push({ path: local(d.path), format: info.format, virtualSize: info.virtualSize, actualSize: info.actualSize });
+  }
+  ctx.log("info", "Inspecting the source", "inspect");
+  const facts = await inspectGuest(ctx, disks.map((d) => ({ path: d.path, format: d.format })), { env: job.env });
+  checkCancelled(ctx);
+  const options = {
+    profile: request.profile,
+    format: request.output.format,
+    allocation: request.output.allocation,
+    network: request.network,
+    bridge: request.bridge,
+    outputName: request.output.name,
+  };
+  const resolved = resolvePlanOutput(job.files, {
+    profile: request.profile,
+    method: request.output.method,
+    uri: request.output.uri,
+    storage: request.output.storage,
+    format: request.output.format,
+    allocation: request.output.allocation,
+  });
+  for (const w of resolved.warnings) ctx.log("warn", w, "plan");
+  const target = await readOutputTarget(ctx, { method: resolved.method, uri: resolved.uri, storage: resolved.storage }, { env: job.env });
+  const guestForPlan = { ...guest, disks: guest.disks.map((d) => ({ ...d, path: local(d.path) })) };
+  const plan = planConversion({
+    files: job.files,
+    guest: guestForPlan,
+    facts,
+    disks,
+    target,
+    options,
+    exists: (p) => existsSync(p),
+    softwareRoot: job.softwareRoot,
+    newId: () => randomUUID(),
+    domainType: job.domainType,
+  });
+  for (const w of plan.warnings) ctx.log("warn", w, "plan");
+  ctx.log("info", `Plan: ${plan.disks.length} disk(s) to ${plan.output.method} ${plan.output.storage}, ${plan.drivers.block} block and ${plan.drivers.net} network drivers (${plan.drivers.reason})`, "plan");
+  return plan;
+}
+
+/** virtio-blk/virtio-scsi count as virtio, virtio-net as virtio. */
+function family(driver: string): string {
+  return driver.startsWith("virtio") ? "virtio" : driver;
+}
+
+/**
+ * The output guest's XML was written for the plan's drivers; a guest virt-v2v-in-place configured
+ * otherwise would not boot with it, so that is a failure, said plainly, not a silent success.
+ */
+function checkDrivers(plan: ConversionPlan, drivers: { block: string; net: string }): void {
+  const wanted = plan.drivers;
+  if (family(drivers.block) === family(wanted.block) && family(drivers.net) === family(wanted.net)) return;
+  throw Object.assign(
+    new Error(
+      `virt-v2v-in-place configured the guest for ${drivers.block} storage and ${drivers.net} networking, but the plan ` +
+        `(${wanted.reason}) expected ${wanted.block} and ${wanted.net}: the output guest was not created. Re-plan the conversion.`,
+    ),
+    { code: "DRIVERS_MISMATCH" },
+  );
+}
+
+/** Runs one conversion; throws the stage's typed error (after cleaning up) when it fails. */
+export async function runPipeline(ctx: StageContext, job: PipelineJob): Promise<PipelineResult> {
+  const plan = job.plan ?? (await makePlan(ctx, job));
+  if (job.request.dryRun) return { status: "planned", plan };
+  await job.onPlanned?.(plan);
+  checkCancelled(ctx);
+
+  await job.onOutputs?.(plan.disks.map((d) => d.targetPath));
+  const prepared = await prepareOutput(ctx, plan, { env: job.env });
+  try {
+    let iso: string | undefined;
+    if (plan.software && !plan.software.satisfied) {
+      await mkdir(ctx.scratchDir, { recursive: true });
+      const built = await buildTransferIso(ctx, { files: job.files, output: path.join(ctx.scratchDir, "transfer.iso"), softwareRoot: job.softwareRoot, env: job.env });
+      iso = built?.path;
+    }
+    checkCancelled(ctx);
+    const copies: CopyResult[] = await copyDisks(
+      ctx,
+      plan.disks.map((d) => ({ name: d.name, source: d.source.path, sourceFormat: d.source.format, target: d.targetPath, format: d.format, allocation: d.allocation })),
+      { format: plan.output.format, allocation: plan.output.allocation, env: job.env },
+    );
+    checkCancelled(ctx);
+    const copied = plan.disks.map((d) => ({ path: d.targetPath, format: d.format, dev: d.source.target }));
+    const installed = plan.software
+      ? await installSoftware(ctx, { disks: copied, software: plan.software, iso, env: job.env })
+      : { installed: [], upgraded: [] };
+    checkCancelled(ctx);
+    const converted = await convertInPlace(ctx, {
+      guestName: plan.guest.name,
+      disks: copied,
+      arch: plan.guest.arch,
+      virtioWin: plan.windows?.virtio,
+      env: job.env,
+    });
+    checkDrivers(plan, converted.drivers);
+    checkCancelled(ctx);
+    const output = await finishOutput(ctx, plan, prepared, { env: job.env });
+    return {
+      status: "succeeded",
+      plan,
+      result: {
+        disks: copies.map((c) => ({ name: c.name, path: c.target, format: c.format, virtualSize: c.virtualSize, reused: c.reused })),
+        installed: installed.installed,
+        upgraded: installed.upgraded,
+        drivers: { ...converted.drivers, reason: plan.drivers.reason },
+        output: output as Record<string, unknown>,
+      },
+    };
+  } catch (error) {
+    await cleanupOutput(ctx, plan, prepared, { env: job.env }).catch((e: unknown) =>
+      ctx.log("warn", `Cleaning up the output failed: ${e instanceof Error ? e.message : String(e)}`, PIPELINE_STAGE),
+    );
+    throw error;
+  }
+}

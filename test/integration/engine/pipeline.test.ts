@@ -1,0 +1,136 @@
+// The whole pipeline on the synthetic RHEL 5.4 Xen guest, with every real tool: the source XML,
+// qemu-img info, virt-inspector, the plan (kernel-xen replaced by the repository's kernel RPM,
+// virtio chosen), the transfer ISO, the copy into a dir pool of a real libvirtd, rpm -i through
+// virt-customize, virt-v2v-in-place, and `virsh define`. Then what a user would check: the
+// defined domain, and fstab, grub, modprobe.conf and the rpm database inside the output disk.
+import { copyFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createMemoryContext } from "../../../server/engine/context.ts";
+import { inspectGuest } from "../../../server/engine/inspect.ts";
+import { runPipeline, type PipelineJob } from "../../../server/engine/pipeline.ts";
+import { MissingSoftwareError, parseConfig, type ConfigFile } from "../../../server/v2v/index.ts";
+import { LIBVIRT_URI, createDirPool, ensureLibvirtd, poolVolumes, undefineDomains, virsh, type TestPool } from "../../helpers/libvirtd.ts";
+import { RHEL5_KERNEL_RPM, buildRhel5Guest, readGuestFiles, type Rhel5Guest } from "../../helpers/rhel5-guest.ts";
+import { scratch } from "./helpers.ts";
+
+const tmp = scratch("pipeline");
+const repo = join(tmp.dir, "repo");
+const KERNEL_PATH = `rhel/5/${RHEL5_KERNEL_RPM}`;
+const NAME = "ferry-pipeline-rhel54";
+let guest: Rhel5Guest;
+let pool: TestPool;
+
+/** The team's layer, bound to a software repository (path-root) that holds the non-Xen kernel. */
+function siteLayer(pathRoot: string): ConfigFile {
+  return parseConfig(
+    `<virt-v2v>
+  <capability os='linux' distro='rhel' major='5' name='virtio'>
+    <dep name='kernel' minversion='2.6.18-128.el5'/>
+  </capability>
+  <app os='linux' distro='rhel' major='5' arch='x86_64' name='kernel'>
+    <path>${KERNEL_PATH}</path>
+  </app>
+  <network type='bridge' name='xenbr0'><network name='default'/></network>
+  <path-root>${pathRoot}</path-root>
+</virt-v2v>`,
+    "Site",
+  );
+}
+
+function job(overrides: Partial<PipelineJob["request"]> = {}, files = [siteLayer(repo)]): PipelineJob {
+  return {
+    request: { source: { method: "libvirtxml", file: guest.xml }, output: { method: "libvirt", uri: LIBVIRT_URI, storage: pool.name, format: "qcow2" }, ...overrides },
+    files,
+    domainType: "qemu",
+  };
+}
+
+beforeAll(async () => {
+  await ensureLibvirtd();
+  guest = await buildRhel5Guest(join(tmp.dir, "guest"), { name: NAME });
+  mkdirSync(join(repo, "rhel/5"), { recursive: true });
+  copyFileSync(guest.kernelRpm, join(repo, KERNEL_PATH));
+  pool = createDirPool(LIBVIRT_URI, "ferry-pipeline");
+  undefineDomains(LIBVIRT_URI, NAME);
+}, 900_000);
+
+afterAll(() => {
+  undefineDomains(LIBVIRT_URI, NAME);
+  pool?.destroy();
+  tmp.cleanup();
+});
+
+describe("the RHEL 5.4 Xen guest to KVM under libvirt", () => {
+  test("a dry run stops after the plan: kernel replaced, virtio, the NIC mapped by the Site layer, nothing written", async () => {
+    const ctx = createMemoryContext({ scratchDir: join(tmp.dir, "dry") });
+    const result = await runPipeline(ctx, job({ dryRun: true }));
+    expect(result.status).toBe("planned");
+    const { plan } = result;
+    expect(plan.guest).toMatchObject({ name: NAME, arch: "x86_64" });
+    expect(plan.guest.facts).toMatchObject({ distro: "rhel", major: "5", minor: "4", kernel: { name: "kernel-xen", xen: true } });
+    expect(plan.drivers).toMatchObject({ block: "virtio", net: "virtio" });
+    expect(plan.software?.kernel).toMatchObject({ name: "kernel", replaces: "kernel-xen" });
+    expect(plan.software?.files.map((f) => [f.path, f.missing])).toEqual([[KERNEL_PATH, false]]);
+    expect(plan.nics).toEqual([expect.objectContaining({ mac: guest.mac, from: { type: "bridge", name: "xenbr0" }, to: { type: "network", name: "default" }, rule: "config", file: "Site", model: "virtio" })]);
+    expect(plan.disks).toHaveLength(1);
+    expect(plan.disks[0]).toMatchObject({ format: "qcow2", bus: "virtio", targetDev: "vda" });
+    expect(plan.disks[0]!.targetPath.startsWith(pool.path)).toBe(true);
+    expect(plan.domainXml).toContain("<source network='default'/>");
+    expect(poolVolumes(LIBVIRT_URI, pool.name)).toEqual([]);
+    expect(ctx.lines.map((l) => l.message)).toContain("Inspecting the source");
+  }, 600_000);
+
+  test("a kernel the repository lacks fails at the plan, with virt-v2v's message, before any copy", async () => {
+    const ctx = createMemoryContext({ scratchDir: join(tmp.dir, "missing") });
+    const error = await runPipeline(ctx, job({}, [siteLayer(join(tmp.dir, "empty-repo"))])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingSoftwareError);
+    expect((error as Error).message).toContain(KERNEL_PATH);
+    expect(poolVolumes(LIBVIRT_URI, pool.name)).toEqual([]);
+    expect(virsh(LIBVIRT_URI, "list", "--all", "--name")).not.toContain(NAME);
+  }, 600_000);
+
+  test("the conversion: the guest is defined in libvirt, its disk converted, the kernel installed", async () => {
+    const ctx = createMemoryContext({ scratchDir: join(tmp.dir, "run") });
+    const started = Date.now();
+    const result = await runPipeline(ctx, job());
+    console.log(`pipeline (inspect, plan, ISO, copy, install, convert, define): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(result.status).toBe("succeeded");
+    if (result.status !== "succeeded") return;
+    expect(result.result.installed).toEqual([KERNEL_PATH]);
+    expect(result.result.drivers).toMatchObject({ block: "virtio-blk", net: "virtio-net" });
+    const stages = new Set(ctx.lines.map((l) => l.stage));
+    for (const s of ["source", "inspect", "plan", "transfer-iso", "copy", "install", "convert"]) expect(stages).toContain(s);
+
+    // The defined domain: its disk is the pool's volume, virtio, and the NIC on the mapped network.
+    const xml = virsh(LIBVIRT_URI, "dumpxml", NAME);
+    const disk = result.plan.disks[0]!;
+    expect(xml).toContain(`<source file='${disk.targetPath}'`);
+    expect(xml).toMatch(/<target dev='vda' bus='virtio'\/>/);
+    expect(xml).toContain(`<mac address='${guest.mac}'/>`);
+    expect(xml).toContain("<source network='default'/>");
+    expect(xml).toMatch(/<model type='virtio'\/>/);
+    expect(poolVolumes(LIBVIRT_URI, pool.name)).toContain(disk.name);
+
+    // Inside the converted disk.
+    const files = await readGuestFiles(disk.targetPath, "qcow2", ["/etc/fstab", "/boot/grub/grub.conf", "/etc/modprobe.conf"]);
+    expect(files["/etc/fstab"]).toMatch(/^\/dev\/vda1\s+\/\s+ext4/m);
+    expect(files["/boot/grub/grub.conf"]).toContain("kernel /boot/vmlinuz-2.6.18-164.el5 ro root=/dev/vda1 console=ttyS0");
+    expect(files["/etc/modprobe.conf"]).toMatch(/^alias eth0 virtio_net$/m);
+    expect(files["/etc/modprobe.conf"]).toMatch(/^alias scsi_hostadapter virtio_blk$/m);
+    const after = await inspectGuest(createMemoryContext({ scratchDir: tmp.dir }), [{ path: disk.targetPath, format: "qcow2" }]);
+    expect(after.packages).toContainEqual({ name: "kernel", epoch: null, version: "2.6.18", release: "164.el5", arch: "x86_64" });
+
+    // The source disk is untouched (the conversion worked on the copy).
+    const source = await readGuestFiles(guest.disk, "raw", ["/etc/fstab"]);
+    expect(source["/etc/fstab"]).toContain("xvda1");
+  }, 900_000);
+
+  test("converting it again is refused before anything is copied: the domain exists", async () => {
+    const ctx = createMemoryContext({ scratchDir: join(tmp.dir, "again") });
+    const volumes = poolVolumes(LIBVIRT_URI, pool.name);
+    const error = await runPipeline(ctx, job()).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(`Domain ${NAME} already exists on the target.`);
+    expect(poolVolumes(LIBVIRT_URI, pool.name)).toEqual(volumes);
+  }, 600_000);
+});
