@@ -2,8 +2,9 @@
 // output format and allocation, reporting bytes copied. A volume that already exists is
 // reused with virt-v2v's warning, never overwritten; a copy that fails or is cancelled
 // removes the partial volume it created.
-import { lstat, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import type { StageContext } from "./context.ts";
+import { pathExists } from "./paths.ts";
 import { preflight, run, type Env } from "./tools.ts";
 
 export const COPY_STAGE = "copy";
@@ -69,15 +70,6 @@ export function progressParser(onPercent: (percent: number) => void): (chunk: st
   };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
-}
 
 export async function copyDisks(ctx: StageContext, disks: readonly CopyRequest[], options: CopyOptions): Promise<CopyResult[]> {
   const qemuImg = preflight(["qemu-img"], { env: options.env })["qemu-img"];
@@ -99,7 +91,7 @@ export async function copyDisks(ctx: StageContext, disks: readonly CopyRequest[]
       allocation,
       virtualSize: info.virtualSize,
     };
-    if (await exists(disk.target)) {
+    if (await pathExists(disk.target)) {
       ctx.log(
         "warn",
         `Storage volume ${disk.name} already exists on the target. NOT copying it again. ` +

@@ -1,7 +1,7 @@
 // What the three output methods share: the prepared state (plain data, so an agent that
 // restarts can still clean up), the result, cancellation checks, and a context for cleanup
 // that still runs programs after the stage's own signal was aborted.
-import { lstat, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { checkXml } from "../v2v/check-xml.ts";
@@ -9,6 +9,7 @@ import type { ConversionPlan, OutputMethod, PlannedDisk } from "../v2v/index.ts"
 import { LineIndex } from "../v2v/xml-options.ts";
 import type { StageContext } from "./context.ts";
 import { CancelledError } from "./errors.ts";
+import { pathExists } from "./paths.ts";
 import { OUTPUT_STAGE, OutputError } from "./target.ts";
 import type { Env } from "./tools.ts";
 
@@ -60,15 +61,7 @@ export function cleanupContext(ctx: StageContext): StageContext {
   return { ...ctx, signal: AbortSignal.timeout(60_000) };
 }
 
-export async function pathExists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
-}
+export { pathExists };
 
 const domainParser = new XMLParser({ ignoreAttributes: true, processEntities: false, parseTagValue: false });
 
