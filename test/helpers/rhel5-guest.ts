@@ -82,7 +82,26 @@ function buildPackages(work: string, out: string): { db: string[]; kernel: strin
   return { db, kernel };
 }
 
+/** Host programs the build needs, with the Debian package that brings each. */
+const BUILD_TOOLS: [string, string][] = [
+  ["rpm", "rpm"],
+  ["rpmbuild", "rpm"],
+  ["virt-make-fs", "libguestfs-tools"],
+  ["ldd", "libc-bin"],
+  ["dash", "dash"],
+  ["mount", "mount"],
+];
+
+function checkBuildTools(): void {
+  const path = (process.env.PATH ?? "").split(":").concat(["/bin", "/usr/bin", "/sbin", "/usr/sbin"]);
+  const missing = BUILD_TOOLS.filter(([tool]) => !path.some((dir) => dir !== "" && existsSync(join(dir, tool))));
+  if (missing.length > 0) {
+    throw new Error(`Building the RHEL 5.4 test guest needs ${missing.map(([t, p]) => `${t} (Debian package ${p})`).join(", ")}`);
+  }
+}
+
 async function build(target: string, id: GuestIdentity): Promise<void> {
+  checkBuildTools();
   const work = `${target}.building-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   const tree = join(work, "tree");
