@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { KERNEL_RELEASE, KERNEL_VERSION, KVER, MKINITRD, XEN_KVER, type GuestIdentity } from "./rhel5-guest/files.ts";
+import { KERNEL_RELEASE, KERNEL_VERSION, KVER, XEN_KVER, type GuestIdentity } from "./rhel5-guest/files.ts";
 import { buildRpm } from "./rhel5-guest/rpms.ts";
 import { recordPackages, writeFile, writeGuestTree, writeKernel } from "./rhel5-guest/tree.ts";
 
@@ -217,8 +217,5 @@ export async function buildRhel5Guest(dir: string, options: Rhel5GuestOptions = 
   writeFileSync(xml, domainXml(name, disk, mac));
   return { name, mac, disk, xml, kernelRpm, built: cache.built, buildMs: cache.buildMs };
 }
-
-/** The stand-in mkinitrd's text (tests compare what virt-v2v made it write). */
-export const RHEL5_MKINITRD = MKINITRD;
 
 export { readGuestFiles } from "./rhel5-guest/read-files.ts";
