@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { KERNEL_RELEASE, KERNEL_VERSION, KVER, MKINITRD, XEN_KVER, type GuestIdentity } from "./rhel5-guest/files.ts";
+import { KERNEL_RELEASE, KERNEL_VERSION, KVER, XEN_KVER, type GuestIdentity } from "./rhel5-guest/files.ts";
 import { buildRpm } from "./rhel5-guest/rpms.ts";
 import { recordPackages, writeFile, writeGuestTree, writeKernel } from "./rhel5-guest/tree.ts";
 
@@ -82,7 +82,26 @@ function buildPackages(work: string, out: string): { db: string[]; kernel: strin
   return { db, kernel };
 }
 
+/** Host programs the build needs, with the Debian package that brings each. */
+const BUILD_TOOLS: [string, string][] = [
+  ["rpm", "rpm"],
+  ["rpmbuild", "rpm"],
+  ["virt-make-fs", "libguestfs-tools"],
+  ["ldd", "libc-bin"],
+  ["dash", "dash"],
+  ["mount", "mount"],
+];
+
+function checkBuildTools(): void {
+  const path = (process.env.PATH ?? "").split(":").concat(["/bin", "/usr/bin", "/sbin", "/usr/sbin"]);
+  const missing = BUILD_TOOLS.filter(([tool]) => !path.some((dir) => dir !== "" && existsSync(join(dir, tool))));
+  if (missing.length > 0) {
+    throw new Error(`Building the RHEL 5.4 test guest needs ${missing.map(([t, p]) => `${t} (Debian package ${p})`).join(", ")}`);
+  }
+}
+
 async function build(target: string, id: GuestIdentity): Promise<void> {
+  checkBuildTools();
   const work = `${target}.building-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   const tree = join(work, "tree");
@@ -198,8 +217,5 @@ export async function buildRhel5Guest(dir: string, options: Rhel5GuestOptions = 
   writeFileSync(xml, domainXml(name, disk, mac));
   return { name, mac, disk, xml, kernelRpm, built: cache.built, buildMs: cache.buildMs };
 }
-
-/** The stand-in mkinitrd's text (tests compare what virt-v2v made it write). */
-export const RHEL5_MKINITRD = MKINITRD;
 
 export { readGuestFiles } from "./rhel5-guest/read-files.ts";

@@ -2,7 +2,7 @@
 // rpm and mount with the libraries they load (inspection and conversion run rpm chrooted in
 // the guest; installing software mounts the transfer ISO there), and its rpm database.
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { kernelModuleElf } from "./elf.ts";
 import { MKINITRD, NEW_KERNEL_PKG, guestTextFiles, type GuestIdentity } from "./files.ts";

@@ -12,12 +12,15 @@ import { CancelledError } from "../../../server/engine/errors.ts";
 import { buildRhel5Guest, type Rhel5Guest } from "../../helpers/rhel5-guest.ts";
 import { processGroup, processesInGroup, processesMentioning, scratch } from "./helpers.ts";
 
+// One libguestfs launch takes 15-45 s here, minutes when the machine is busy: a test may wait
+// that long (not an assertion on speed, only how long before giving up).
+const SLOW = 15 * 60_000;
 const tmp = scratch("convert");
 let guest: Rhel5Guest;
 
 beforeAll(async () => {
   guest = await buildRhel5Guest(join(tmp.dir, "guest"), { name: "cancelme" });
-}, 600_000);
+}, SLOW);
 afterAll(tmp.cleanup);
 
 function cmdline(pid: number): string {
@@ -49,7 +52,7 @@ test("cancel while virt-v2v-in-place runs the appliance: the tool and its childr
   expect(processesMentioning("virt-v2v-in-place")).toEqual([]);
   expect(readdirSync(tmp.dir).filter((f) => f.endsWith("-in-place.xml"))).toEqual([]);
   expect(existsSync(guest.disk)).toBe(true);
-});
+}, SLOW);
 
 test("without a virtio-capable kernel: the IDE and e1000 fallback, said plainly", async () => {
   const copy = await buildRhel5Guest(join(tmp.dir, "plain"), { name: "xenonly" });
@@ -64,4 +67,4 @@ test("without a virtio-capable kernel: the IDE and e1000 fallback, said plainly"
     message: "Drivers: block ide (no virtio block driver in the guest: IDE fallback), network e1000 (no virtio network driver in the guest: e1000 fallback)",
     stage: CONVERT_STAGE,
   });
-});
+}, SLOW);

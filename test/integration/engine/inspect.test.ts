@@ -8,13 +8,16 @@ import { INSPECT_STAGE, NoOperatingSystemError, inspectGuest } from "../../../se
 import { buildRhel5Guest, type Rhel5Guest } from "../../helpers/rhel5-guest.ts";
 import { scratch } from "./helpers.ts";
 
+// One libguestfs launch takes 15-45 s here, minutes when the machine is busy: a test may wait
+// that long (not an assertion on speed, only how long before giving up).
+const SLOW = 15 * 60_000;
 const tmp = scratch("inspect");
 let guest: Rhel5Guest;
 
 beforeAll(async () => {
   guest = await buildRhel5Guest(join(tmp.dir, "guest"));
   if (guest.built) console.log(`rhel5 guest built in ${guest.buildMs} ms`);
-}, 600_000);
+}, SLOW);
 afterAll(tmp.cleanup);
 
 describe("inspectGuest", () => {
@@ -35,7 +38,7 @@ describe("inspectGuest", () => {
     const steps = ctx.events.map((e) => e.done);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
     expect(ctx.events.at(-1)).toMatchObject({ stage: INSPECT_STAGE, done: 3, total: 3, unit: "steps" });
-  });
+  }, SLOW);
 
   test("a blank disk: virt-v2v's no-operating-system error, not a stack trace", async () => {
     const blank = join(tmp.dir, "blank.qcow2");
@@ -45,5 +48,5 @@ describe("inspectGuest", () => {
     expect(error).toBeInstanceOf(NoOperatingSystemError);
     expect((error as NoOperatingSystemError).code).toBe("NO_OPERATING_SYSTEM");
     expect((error as Error).message).toBe("No root device found in this operating system image.");
-  });
+  }, SLOW);
 });

@@ -15,6 +15,9 @@ import { parseConfig, planSoftware, type GuestFacts } from "../../../server/v2v/
 import { RHEL5_KERNEL_RPM, buildRhel5Guest, readGuestFiles, type Rhel5Guest } from "../../helpers/rhel5-guest.ts";
 import { scratch } from "./helpers.ts";
 
+// One libguestfs launch takes 15-45 s here, minutes when the machine is busy: a test may wait
+// that long (not an assertion on speed, only how long before giving up).
+const SLOW = 15 * 60_000;
 const tmp = scratch("install");
 const repo = join(tmp.dir, "repo");
 const KERNEL_PATH = `rhel/5/${RHEL5_KERNEL_RPM}`;
@@ -66,7 +69,7 @@ beforeAll(async () => {
   // Zeros: neither an RPM nor a package manifest (a text file would be read as a manifest).
   writeFileSync(join(repo, BROKEN_LVM2), Buffer.alloc(256));
   iso = (await buildTransferIso(ctx(), { files: [config], output: join(tmp.dir, "transfer.iso"), softwareRoot: repo }))?.path;
-}, 600_000);
+}, SLOW);
 afterAll(tmp.cleanup);
 
 describe("installSoftware", () => {
@@ -104,7 +107,7 @@ describe("installSoftware", () => {
     expect(after.packages.some((p) => p.name === "kernel-xen")).toBe(true);
     expect(after.kernel).toMatchObject({ name: "kernel-xen", xen: true });
     expect(i.lines.map((l) => l.message)).toContain("Reading the boot loader configuration to find which of 2 kernels boots");
-  });
+  }, SLOW);
 });
 
 describe("convertInPlace", () => {
@@ -133,7 +136,7 @@ describe("convertInPlace", () => {
     expect(files["/etc/modprobe.conf"]).toMatch(/^alias scsi_hostadapter virtio_blk$/m);
     expect(files["/boot/initrd-2.6.18-164.el5.img"]).toContain("--with=virtio_blk");
     expect(files["/etc/inittab"]).toContain("agetty ttyS0");
-  });
+  }, SLOW);
 });
 
 describe("installSoftware failures", () => {
@@ -148,5 +151,5 @@ describe("installSoftware failures", () => {
     expect(message).toContain(`Failed to install rpm -U ${BROKEN_LVM2} in the guest`);
     expect(message).toMatch(/not an rpm package/);
     expect(c.lines.some((l) => l.level === "error" && l.stage === INSTALL_STAGE)).toBe(true);
-  });
+  }, SLOW);
 });
