@@ -42,7 +42,11 @@ export const ZConversionInput = z
   });
 
 export const ZConversionListQuery = z.object({
-  status: z.string().optional().meta({ description: `Comma-separated: ${CONVERSION_STATUSES.join(", ")}` }),
+  status: z
+    .string()
+    .refine((v) => v.split(",").every((x) => x === "" || (CONVERSION_STATUSES as readonly string[]).includes(x)), `Statuses are ${CONVERSION_STATUSES.join(", ")} (comma-separated).`)
+    .optional()
+    .meta({ description: `Comma-separated: ${CONVERSION_STATUSES.join(", ")}` }),
   guest: z.string().optional().meta({ description: "Guest name contains" }),
   page: z.coerce.number().int().min(1).optional(),
   pageSize: z.coerce.number().int().min(1).max(200).optional(),
@@ -50,7 +54,7 @@ export const ZConversionListQuery = z.object({
 
 export const ZLogQuery = z.object({
   after: z.coerce.number().int().min(-1).optional().meta({ description: "Lines with seq > after (poll with the last seq seen)" }),
-  attempt: z.coerce.number().int().min(1).optional(),
+  attempt: z.coerce.number().int().min(0).optional(),
   tail: z.coerce.number().int().min(1).max(5000).optional(),
 });
 
