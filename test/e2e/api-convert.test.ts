@@ -4,7 +4,8 @@
 // one that fails at the source (exit 1, the error streamed), one interrupted with Ctrl-C
 // without a terminal (cancelled, exit 1), and the RHEL 5.4 Xen guest converted to -o local with
 // the kernel RPM uploaded through the API into a repository bound to a team layer (exit 0, the
-// log streamed, NAME-sda and NAME.xml written).
+// log streamed, NAME-sda and NAME.xml written); and on a terminal, Ctrl-C's question answered
+// with detach (exit 0, the conversion left running).
 import { execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -180,4 +181,42 @@ describe("ferry convert --server", () => {
     const audit = await prisma.auditEvent.findMany({ where: { action: "api-token.use" }, orderBy: { id: "asc" } });
     expect(audit.map((a) => (a.after as { method: string; path: string }).path)).toEqual(expect.arrayContaining(["/conversions", "/repositories"]));
   }, 900_000);
+
+  test("on a terminal, Ctrl-C asks; detaching leaves the conversion running on the console, exit 0", async () => {
+    // util-linux `script` gives the CLI a pseudo-terminal: ^C typed there is the terminal's SIGINT.
+    const out = join(work, "detached");
+    mkdirSync(out);
+    const xml = join(work, "detached.xml");
+    writeFileSync(xml, readFileSync(guest.xml, "utf8").replace(/<interface[\s\S]*?<\/interface>\s*/, ""));
+    const cmd = `${process.execPath} server/cli/ferry.mjs convert --server ${running.url} -i libvirtxml ${xml} -o local -os ${out} -on ferry-detached`;
+    const child = spawn("script", ["-qfec", cmd, "/dev/null"], { cwd: ROOT, env: { ...process.env, FERRY_TOKEN: tokens.operator, FERRY_POLL_MS: "300" }, stdio: ["pipe", "pipe", "pipe"] });
+    let seen = "";
+    const status = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const waitFor = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => seen.includes(text) && resolve();
+        child.stdout.on("data", (d: Buffer) => {
+          seen += d.toString();
+          check();
+        });
+        check();
+      });
+    await waitFor("Setting up the source");
+    child.stdin.write("\x03");
+    await waitFor("[c]ancel it, [d]etach (it continues), or [r]esume following?");
+    child.stdin.write("d\r");
+    expect(await status).toBe(0);
+    expect(seen).toMatch(/Detached: conversion #(\d+) continues on the server/);
+    const number = Number(/Detached: conversion #(\d+)/.exec(seen)![1]);
+    const row = await prisma.conversion.findFirstOrThrow({ where: { number } });
+    expect(["queued", "running"]).toContain(row.status);
+    // Leave the agent free: cancel it through the API and wait until it is.
+    expect((await api("POST", `/conversions/${row.id}/cancel`, tokens.operator)).status).toBe(200);
+    for (let i = 0; i < 600; i++) {
+      const now = (await (await api("GET", `/conversions/${row.id}`, tokens.operator)).json()) as { status: string };
+      if (now.status === "cancelled") return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error("the detached conversion was not cancelled");
+  }, 600_000);
 });
