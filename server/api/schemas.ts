@@ -16,6 +16,12 @@ export const ZError = z
 
 export const ZId = z.object({ id: z.string().min(1) });
 
+/**
+ * A documented choice that stays a string here: the conversions store checks the value and
+ * answers in virt-v2v's words ("allocation scheme must be sparse or preallocated").
+ */
+const oneOf = (values: string[], description: string) => z.string().optional().meta({ enum: values, description });
+
 export const ZConversionInput = z
   .object({
     source: z.union([
@@ -28,11 +34,11 @@ export const ZConversionInput = z
       z.object({ method: z.literal("libvirt"), uri: z.string().meta({ description: "-ic" }), guest: z.string() }),
     ]),
     output: z.object({
-      method: z.enum(["libvirt", "local", "rhev"]).optional().meta({ description: "-o (default libvirt)" }),
+      method: oneOf(["libvirt", "local", "rhev"], "-o (default libvirt)"),
       uri: z.string().optional().meta({ description: "-oc" }),
       storage: z.string().optional().meta({ description: "-os: pool, directory or export domain" }),
-      format: z.enum(["raw", "qcow2"]).optional().meta({ description: "-of" }),
-      allocation: z.enum(["sparse", "preallocated"]).optional().meta({ description: "-oa" }),
+      format: oneOf(["raw", "qcow2"], "-of"),
+      allocation: oneOf(["sparse", "preallocated"], "-oa"),
       name: z.string().optional().meta({ description: "-on" }),
     }),
     profile: z.string().optional().meta({ description: "-p" }),

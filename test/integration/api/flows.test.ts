@@ -82,7 +82,7 @@ describe("a script's session with the API", () => {
   test("a conversion is queued, listed with filters, its log read after a seq, cancelled and retried", async () => {
     const bad = await call("POST", "/conversions", { token: operator }, { source: { method: "libvirtxml", xml: pv }, output: { method: "local", storage: "relative/dir", allocation: "thin" } });
     expect(bad.status).toBe(422);
-    expect(bad.json).toMatchObject({ error: { code: "INVALID_INPUT", fields: { "output.allocation": [expect.any(String)] } } });
+    expect(bad.json).toMatchObject({ error: { code: "INVALID_INPUT", fields: { "output.allocation": ["allocation scheme must be sparse or preallocated"] } } });
     const semantic = await call("POST", "/conversions", { token: operator }, { source: { method: "libvirtxml", xml: pv }, output: { method: "local", storage: "relative/dir" }, network: ["a:b", "a:c"] });
     expect(semantic.status).toBe(422);
     expect(semantic.json).toMatchObject({ error: { fields: { "output.storage": ["-o local writes to a directory: give its absolute path, not relative/dir."], "network.1": [expect.stringContaining("Duplicate mappings specified for network a")] } } });
