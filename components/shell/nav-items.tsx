@@ -7,6 +7,7 @@ import {
   NetworksIcon,
   ProfilesIcon,
   SoftwareIcon,
+  TerminalIcon,
   UsersIcon,
 } from "@/components/ui/icons";
 import { LayersIcon } from "@/components/config/layers-icon";
@@ -21,6 +22,7 @@ export const mainNav: readonly NavItem[] = [
   { href: "/software", label: "Software", icon: <SoftwareIcon /> },
   { href: "/explorer", label: "Explorer", icon: <ExplorerIcon /> },
   { href: "/agents", label: "Agents", icon: <AgentsIcon /> },
+  { href: "/settings/tokens", label: "API tokens", icon: <TerminalIcon /> },
 ];
 
 export const adminNav: readonly NavItem[] = [

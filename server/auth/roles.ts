@@ -34,6 +34,8 @@ export const PERMISSIONS = {
   "user:read": ADMIN,
   "user:create": ADMIN,
   "user:update-role": ADMIN,
+  /** One's own personal API tokens (a token acts with its owner's role). */
+  "token:manage": ALL,
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

@@ -117,6 +117,11 @@ describe("every model round-trips through the generated client", () => {
       await prisma.agentToken.create({ data });
       expect(await prisma.agentToken.findUniqueOrThrow({ where: { id: "tok-rt" } })).toEqual(data);
     },
+    ApiToken: async () => {
+      const data = { id: "pat-rt", userId: "u-rt", name: "nightly migration", tokenHash: "c".repeat(64), prefix: "ferry_pat_abcd", readOnly: true, expiresAt: later, createdAt: now, lastUsedAt: null, revokedAt: null };
+      await prisma.apiToken.create({ data });
+      expect(await prisma.apiToken.findUniqueOrThrow({ where: { id: "pat-rt" } })).toEqual(data);
+    },
     Agent: async () => {
       const data = {
         id: "agent-rt", name: "conv-host-1", kind: "remote", tokenId: "tok-rt", capabilities: { tools: { "qemu-img": "7.2.0" }, pools: ["default"] },
@@ -143,7 +148,7 @@ describe("every model round-trips through the generated client", () => {
   };
 
   // Order matters: parents before children.
-  test.each(["User", "Session", "Account", "Verification", "RateLimit", "AuditEvent", "Repository", "RepositoryFile", "ConfigLayer", "ConfigRevision", "AgentToken", "Agent", "Conversion", "ConversionLog"])("%s", async (name) => {
+  test.each(["User", "Session", "Account", "Verification", "RateLimit", "AuditEvent", "Repository", "RepositoryFile", "ConfigLayer", "ConfigRevision", "AgentToken", "ApiToken", "Agent", "Conversion", "ConversionLog"])("%s", async (name) => {
     await roundTrips[name]!();
   });
 });

@@ -16,3 +16,23 @@ export function normalizePlanArgs(args: readonly string[]): string[] {
   }
   return out;
 }
+
+/** virt-v2v's options (0.9.1 GetOptions, as normalizePlanArgs renames them), shared by plan and convert. */
+export const V2V_OPTIONS = {
+  input: { type: "string", short: "i" },
+  ic: { type: "string" },
+  output: { type: "string", short: "o" },
+  oc: { type: "string" },
+  os: { type: "string" },
+  op: { type: "string" },
+  of: { type: "string" },
+  oa: { type: "string" },
+  on: { type: "string" },
+  config: { type: "string", short: "f", multiple: true },
+  network: { type: "string", short: "n", multiple: true },
+  bridge: { type: "string", short: "b", multiple: true },
+  profile: { type: "string", short: "p" },
+  "software-root": { type: "string" },
+  vmtype: { type: "string" },
+  "domain-type": { type: "string" },
+} as const;

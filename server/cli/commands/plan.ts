@@ -22,7 +22,7 @@ import { parseOptions } from "../args.ts";
 import type { Command } from "../command.ts";
 import { CliUsageError, EXIT_FAILURE, EXIT_OK, type CliIo } from "../io.ts";
 import { loadConfigs } from "../load-configs.ts";
-import { normalizePlanArgs } from "./plan-args.ts";
+import { V2V_OPTIONS, normalizePlanArgs } from "./plan-args.ts";
 import { createDefaultReadTarget, defaultLibvirtUri, type ReadTarget } from "./plan-target.ts";
 import { OutputError } from "../../engine/target.ts";
 import { InspectionOutputError, MultiBootError, NoOperatingSystemError, inspectGuest } from "../../engine/inspect.ts";
@@ -89,7 +89,7 @@ function readFacts(path: string, io: CliIo): GuestFacts | undefined {
   return undefined;
 }
 
-function sourceInput(method: string, positionals: string[], uri: string | undefined, io: CliIo): SourceInput {
+export function sourceInput(method: string, positionals: string[], uri: string | undefined, io: CliIo): SourceInput {
   const [first, ...extra] = positionals;
   if (method === "libvirtxml") {
     if (first === undefined) throw new CliUsageError("You must specify a filename");
@@ -104,14 +104,14 @@ function sourceInput(method: string, positionals: string[], uri: string | undefi
   throw new CliUsageError(`${method} is not a valid input method.`);
 }
 
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) throw new CliUsageError(`${flag} must be ${allowed.join(" or ")}`);
   return value as T;
 }
 
 /** Errors that are the user's to fix: printed as they are, exit 1. */
-function isExpected(error: unknown): error is Error {
+export function isExpected(error: unknown): error is Error {
   return (
     error instanceof V2vError ||
     error instanceof SourceError ||
@@ -138,25 +138,7 @@ export function createPlanCommand(deps: Partial<PlanCommandDeps> = {}): Command 
     async run(args, io) {
       const { values, positionals } = parseOptions(
         normalizePlanArgs(args),
-        {
-          input: { type: "string", short: "i" },
-          ic: { type: "string" },
-          output: { type: "string", short: "o" },
-          oc: { type: "string" },
-          os: { type: "string" },
-          op: { type: "string" },
-          of: { type: "string" },
-          oa: { type: "string" },
-          on: { type: "string" },
-          config: { type: "string", short: "f", multiple: true },
-          network: { type: "string", short: "n", multiple: true },
-          bridge: { type: "string", short: "b", multiple: true },
-          profile: { type: "string", short: "p" },
-          guest: { type: "string" },
-          "software-root": { type: "string" },
-          vmtype: { type: "string" },
-          "domain-type": { type: "string" },
-        },
+        { ...V2V_OPTIONS, guest: { type: "string" } },
         true,
       );
       const vmType = oneOf(values.vmtype, ["server", "desktop"], "--vmtype");

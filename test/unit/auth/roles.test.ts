@@ -5,8 +5,8 @@ import { can, PERMISSIONS, ROLES, type TPermission, type TRole } from "../../../
 // viewers only look.
 const expected: Record<TRole, TPermission[]> = {
   admin: Object.keys(PERMISSIONS) as TPermission[],
-  operator: ["console:view", "conversion:read", "conversion:start", "conversion:cancel", "conversion:retry", "config:read", "software:read", "agent:read"],
-  viewer: ["console:view", "conversion:read", "config:read", "software:read", "agent:read"],
+  operator: ["console:view", "conversion:read", "conversion:start", "conversion:cancel", "conversion:retry", "config:read", "software:read", "agent:read", "token:manage"],
+  viewer: ["console:view", "conversion:read", "config:read", "software:read", "agent:read", "token:manage"],
 };
 
 describe("role permissions", () => {

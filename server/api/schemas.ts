@@ -1,0 +1,117 @@
+// What /api/v1 accepts and answers, as zod schemas: the route table validates with them and the
+// OpenAPI document is generated from them (z.toJSONSchema), so the two cannot drift apart.
+// Request bodies are checked here for shape; the conversions store then applies virt-v2v's
+// rules (domain XML, -n/-b syntax, profiles) with its own messages.
+import { z } from "zod";
+import { CONVERSION_STATUSES } from "../conversions/status.ts";
+
+export const ZError = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: "UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, INVALID_INPUT, RATE_LIMITED, UNAVAILABLE or INTERNAL" }),
+      message: z.string(),
+      fields: z.record(z.string(), z.array(z.string())).optional().meta({ description: "Messages per field (dotted path), for INVALID_INPUT" }),
+    }),
+  });
+
+export const ZId = z.object({ id: z.string().min(1) });
+
+/**
+ * A documented choice that stays a string here: the conversions store checks the value and
+ * answers in virt-v2v's words ("allocation scheme must be sparse or preallocated").
+ */
+const oneOf = (values: string[], description: string) => z.string().optional().meta({ enum: values, description });
+
+export const ZConversionInput = z
+  .object({
+    source: z.union([
+      z.object({
+        method: z.literal("libvirtxml"),
+        xml: z.string().meta({ description: "The domain XML text (virsh dumpxml), as -i libvirtxml FILE reads it" }),
+        fileName: z.string().optional(),
+        disks: z.record(z.string(), z.string()).optional().meta({ description: "Disk path in the XML -> its path on the agent host" }),
+      }),
+      z.object({ method: z.literal("libvirt"), uri: z.string().meta({ description: "-ic" }), guest: z.string() }),
+    ]),
+    output: z.object({
+      method: oneOf(["libvirt", "local", "rhev"], "-o (default libvirt)"),
+      uri: z.string().optional().meta({ description: "-oc" }),
+      storage: z.string().optional().meta({ description: "-os: pool, directory or export domain" }),
+      format: oneOf(["raw", "qcow2"], "-of"),
+      allocation: oneOf(["sparse", "preallocated"], "-oa"),
+      name: z.string().optional().meta({ description: "-on" }),
+    }),
+    profile: z.string().optional().meta({ description: "-p" }),
+    network: z.array(z.string()).optional().meta({ description: "-n values (NAME or IN:OUT)" }),
+    bridge: z.array(z.string()).optional().meta({ description: "-b values (NAME or IN:OUT)" }),
+    dryRun: z.boolean().default(false).meta({ description: "Plan only (ferry plan)" }),
+  });
+
+export const ZConversionListQuery = z.object({
+  status: z
+    .string()
+    .refine((v) => v.split(",").every((x) => x === "" || (CONVERSION_STATUSES as readonly string[]).includes(x)), `Statuses are ${CONVERSION_STATUSES.join(", ")} (comma-separated).`)
+    .optional()
+    .meta({ description: `Comma-separated: ${CONVERSION_STATUSES.join(", ")}` }),
+  guest: z.string().optional().meta({ description: "Guest name contains" }),
+  page: z.coerce.number().int().min(1).optional(),
+  pageSize: z.coerce.number().int().min(1).max(200).optional(),
+});
+
+export const ZLogQuery = z.object({
+  after: z.coerce.number().int().min(-1).optional().meta({ description: "Lines with seq > after (poll with the last seq seen)" }),
+  attempt: z.coerce.number().int().min(0).optional(),
+  tail: z.coerce.number().int().min(1).max(5000).optional(),
+});
+
+export const ZRetryInput = z.object({ replan: z.boolean().default(false) });
+
+export const ZAuditQuery = z.object({
+  actor: z.string().optional(),
+  action: z.string().optional(),
+  target: z.string().optional().meta({ description: "TYPE or TYPE:ID" }),
+  before: z.string().regex(/^\d+$/).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+
+export const ZRepositoryInput = z.object({ name: z.string().min(1).max(100), description: z.string().max(500).optional() });
+export const ZFileQuery = z.object({ path: z.string().min(1).meta({ description: "Path inside the repository, e.g. rhel/5/kernel.rpm" }) });
+
+export const ZTokenInput = z
+  .object({
+    name: z.string().min(1).max(100),
+    expiresInDays: z.number().int().min(1).max(366).default(30),
+    readOnly: z.boolean().default(false).meta({ description: "Only GET requests" }),
+  });
+
+const ZProgress = z.object({ stage: z.string(), done: z.number(), total: z.number(), unit: z.string(), item: z.string().optional() }).nullable();
+const ZDate = z.string().meta({ format: "date-time" });
+
+export const ZConversion = z
+  .object({
+    id: z.string(),
+    number: z.number().int(),
+    guestName: z.string(),
+    status: z.enum(CONVERSION_STATUSES),
+    dryRun: z.boolean(),
+    profile: z.string().nullable(),
+    attempt: z.number().int(),
+    cancelRequested: z.boolean(),
+    progress: ZProgress,
+    error: z.string().nullable(),
+    errorCode: z.string().nullable().optional(),
+    createdByEmail: z.string(),
+    createdAt: ZDate,
+    startedAt: ZDate.nullable(),
+    finishedAt: ZDate.nullable(),
+  })
+  .loose();
+
+export const ZLogLine = z.object({ seq: z.number().int(), at: ZDate, level: z.enum(["debug", "info", "warn", "error"]), stage: z.string(), message: z.string() });
+export const ZLogPage = z.object({ status: z.enum(CONVERSION_STATUSES), attempt: z.number().int(), progress: ZProgress, error: z.string().nullable(), lines: z.array(ZLogLine) });
+
+export const ZApiToken = z
+  .object({ id: z.string(), name: z.string(), prefix: z.string(), readOnly: z.boolean(), expiresAt: ZDate, createdAt: ZDate, lastUsedAt: ZDate.nullable(), revokedAt: ZDate.nullable() });
+
+/** Any JSON object (responses documented by their description rather than a full schema). */
+export const ZObject = z.object({}).loose();
