@@ -43,7 +43,9 @@ export function demandOf(conversion: { request: unknown; plan: unknown; dryRun: 
   const tools = new Set<ToolName>(ALWAYS);
   if (!conversion.dryRun) for (const t of FULL_RUN) tools.add(t);
   if (outputMethod === "libvirt" || req.source?.method === "libvirt") tools.add("virsh");
-  const nics = pl.nics ?? [];
+  // Networks and bridges matter only where the guest is defined on this host's libvirt:
+  // -o local and -o rhev write the mapping into XML/OVF for another host to use.
+  const nics = outputMethod === "libvirt" ? (pl.nics ?? []) : [];
   return {
     tools: [...tools],
     pool: outputMethod === "libvirt" ? (pl.output?.storage ?? req.output?.storage) : undefined,

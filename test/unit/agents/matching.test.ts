@@ -42,6 +42,14 @@ describe("demandOf", () => {
   });
 });
 
+test("-o local and -o rhev need no pool, network or bridge on the agent host (the XML/OVF is for another host)", () => {
+  for (const method of ["local", "rhev"]) {
+    const d = demandOf({ request: {}, plan: { output: { method, storage: "/srv/out" }, nics: [{ to: { type: "bridge", name: "xenbr0" } }, { to: { type: "network", name: "prod" } }] }, dryRun: false });
+    expect(d).toMatchObject({ pool: undefined, networks: [], bridges: [] });
+    expect(unmetNeeds(caps(), d)).toEqual([]);
+  }
+});
+
 describe("whyUnclaimable", () => {
   const why = (c: Parameters<typeof whyUnclaimable>[0], agents: Parameters<typeof whyUnclaimable>[1]) => whyUnclaimable(c, agents, { now, timeoutSeconds: 60 });
 
