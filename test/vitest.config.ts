@@ -1,7 +1,18 @@
-// One vitest configuration, three projects: unit (pure, fast), integration (real Postgres and
-// real tools), e2e (the built console driven through Debian's chromium).
+// One vitest configuration, four projects: unit (pure, fast), integration (real Postgres and
+// real tools), guest (the real libguestfs/virt-v2v tools on the RHEL 5.4 test guest: minutes of
+// emulated appliances, so they run beside the other projects rather than after them), e2e (the
+// built console driven through Debian's chromium).
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+/** Tests that launch libguestfs appliances on the test guest (15-60 s each under emulation). */
+const GUEST_TESTS = [
+  "test/integration/engine/inspect.test.ts",
+  "test/integration/engine/install-convert.test.ts",
+  "test/integration/engine/convert.test.ts",
+  "test/integration/engine/pipeline.test.ts",
+  "test/integration/cli/convert-local.test.ts",
+];
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -19,11 +30,23 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          exclude: GUEST_TESTS,
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
           globalSetup: ["test/integration/global-setup.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "guest",
+          include: GUEST_TESTS,
+          environment: "node",
+          testTimeout: 1_800_000,
+          hookTimeout: 1_800_000,
+          fileParallelism: false,
         },
       },
       {
