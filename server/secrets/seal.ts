@@ -37,8 +37,8 @@ export function sealedKeyId(sealed: string): string | undefined {
 
 export function open(keys: SecretKeys, sealed: string, purpose: string): string {
   const parts = sealed.split(":");
-  if (!isSealed(sealed) || parts.length !== 7) throw new SealedValueError(`not a sealed value (expected ${PREFIX}:...)`);
-  const [, , id, iv, tag, data] = parts as [string, string, string, string, string, string, string];
+  if (!isSealed(sealed) || parts.length !== 6) throw new SealedValueError(`not a sealed value (expected ${PREFIX}:...)`);
+  const [, , id, iv, tag, data] = parts as [string, string, string, string, string, string];
   const key: SecretKey | undefined = [keys.current, ...keys.previous].find((k) => k.id === id);
   if (!key) {
     throw new SealedValueError(
