@@ -95,7 +95,7 @@ describe("the key", () => {
     expect(() => readEnv(env)).toThrow("FERRY_SECRET_KEY is not set. In production with an external database every console and agent must share the key");
     expect(() => loadSecretKeys(env, { create: true })).toThrow(SecretKeyError);
     expect(() => readEnv({ ...env, FERRY_SECRET_KEY: keyA })).not.toThrow();
-    expect(() => readEnv({ FERRY_SECRET_KEY: "nope" } as NodeJS.ProcessEnv)).toThrow("FERRY_SECRET_KEY must be 32 random bytes");
+    expect(() => readEnv({ FERRY_SECRET_KEY: "nope" } as unknown as NodeJS.ProcessEnv)).toThrow("FERRY_SECRET_KEY must be 32 random bytes");
     // The key is checked, never kept in the settings object other modules see.
     expect(JSON.stringify(readEnv({ ...env, FERRY_SECRET_KEY: keyA }))).not.toContain(keyA);
   });
