@@ -1,7 +1,7 @@
 // A planted secret through the real console: the console (production mode, its embedded
 // PostgreSQL and agent) runs a conversion whose ssh credentials hold a planted password and a
 // private key; its agent reads the remote disk over ssh from a loopback sshd, and then the
-// conversion's page HTML, the list page, the stored rows and the agent API's claim JSON are
+// conversion's page HTML, the list page, the stored rows, the audit trail and the console's own log are
 // searched for the secret. The page must show the conversion (and its log), never the secret.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -70,7 +70,7 @@ const xml = () => `<domain type='xen'>
 </domain>`;
 
 describe("credentials never reach a page", () => {
-  test("the console's agent reads the remote disk over ssh; page HTML, list, rows and the agent API hold no secret", async () => {
+  test("the console's agent reads the remote disk over ssh; page HTML, list, rows, audit and console log hold no secret", async () => {
     const row = await createConversion(prisma, { id: null, email: admin.email, ip: "127.0.0.1" }, {
       source: { method: "libvirtxml", xml: xml(), fileName: "remote-blank.xml", remote: { uri: sshd.uri, knownHosts: sshd.knownHosts } },
       output: { method: "local", storage: tmp },
