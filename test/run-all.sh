@@ -8,8 +8,10 @@ cd "$(dirname "$0")/.."
 # Debian packages the tests use. Installed only when missing. libguestfs-tools, virt-v2v,
 # libnbd-bin (nbdcopy), linux-image-amd64 (the appliance kernel), qemu-system-x86 and rpm
 # (rpm, rpmbuild) run and build the RHEL 5.4 test guest (test/helpers/rhel5-guest.ts).
-# libvirt-daemon-system runs the libvirtd the output tests start; nbdkit serves throttled sources to the agent tests.
-PACKAGES=(chromium qemu-utils xorriso genisoimage libvirt-clients libvirt-daemon-system qemu-system-x86 nbdkit libnbd-bin libguestfs-tools virt-v2v linux-image-amd64 rpm)
+# libvirt-daemon-system runs the libvirtd the output tests start; nbdkit serves throttled sources to the agent tests
+# and, with its ssh plugin (in the nbdkit package), remote source disks; openssh-server is the loopback sshd the
+# remote-source tests start (test/helpers/sshd.ts), openssh-client its ssh-keygen.
+PACKAGES=(chromium qemu-utils xorriso genisoimage libvirt-clients libvirt-daemon-system qemu-system-x86 nbdkit libnbd-bin libguestfs-tools virt-v2v linux-image-amd64 rpm openssh-server openssh-client)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

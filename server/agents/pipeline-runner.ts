@@ -42,6 +42,9 @@ export async function pipelineRequest(request: TConversionRequest, scratchDir: s
     network: request.network,
     bridge: request.bridge,
     dryRun,
+    // Sealed as stored: the pipeline opens them with this host's FERRY_SECRET_KEY when it reads the source.
+    remote: request.source.remote,
+    credentials: request.credentials,
   };
 }
 

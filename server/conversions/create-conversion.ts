@@ -8,6 +8,7 @@ import { recordAudit, type AuditActor } from "../audit/record-audit.ts";
 import { getStack, stackFiles } from "../config/get-stack.ts";
 import { parseInput } from "../config/parse-input.ts";
 import { listProfiles } from "../v2v/profile.ts";
+import { isSealedCredentials, sealCredentials } from "../secrets/credentials.ts";
 import { conversionRequestSchema, type TConversionRequest, type TConversionRequestInput } from "./request.ts";
 import { readConversion, type ConversionRow } from "./conversion-row.ts";
 
@@ -19,10 +20,23 @@ export async function headRevisions(tx: Tx | Db): Promise<{ refs: ConfigRevision
   return { refs: stack.map((s) => ({ layerId: s.layerId, file: s.name, revision: s.revision })), profiles: listProfiles(stackFiles(stack)) };
 }
 
-/** What the audit log keeps of a request: everything but the XML text itself. */
+/** What the audit log keeps of a request: everything but the XML text and the credentials (only which kinds were given). */
 export function auditedRequest(request: TConversionRequest): unknown {
-  const { source, ...rest } = request;
-  return { ...rest, source: source.method === "libvirtxml" ? { method: source.method, fileName: source.fileName, guest: source.guest, disks: source.disks } : source };
+  const { source, credentials, ...rest } = request;
+  const kinds = credentials ? (isSealedCredentials(credentials) ? credentials.kinds : Object.keys(credentials)) : undefined;
+  return {
+    ...rest,
+    ...(kinds ? { credentials: { kinds } } : {}),
+    source: source.method === "libvirtxml" ? { method: source.method, fileName: source.fileName, guest: source.guest, disks: source.disks, remote: source.remote } : source,
+  };
+}
+
+/** The request as it goes into Postgres: credentials sealed with the console's key, never plain. */
+export function storedRequest(request: TConversionRequest): TConversionRequest {
+  const { credentials, ...rest } = request;
+  if (!credentials) return rest;
+  const sealed = isSealedCredentials(credentials) ? credentials : sealCredentials(credentials);
+  return sealed ? { ...rest, credentials: sealed } : rest;
 }
 
 export async function createConversion(client: Db, actor: AuditActor, raw: TConversionRequestInput): Promise<ConversionRow> {
@@ -36,7 +50,7 @@ export async function createConversion(client: Db, actor: AuditActor, raw: TConv
         guestName: request.source.guest,
         status: "queued",
         dryRun: request.dryRun,
-        request: request as unknown as Prisma.InputJsonValue,
+        request: storedRequest(request) as unknown as Prisma.InputJsonValue,
         profile: request.profile ?? null,
         configRevisions: refs as unknown as Prisma.InputJsonValue,
         createdById: actor.id,

@@ -3,7 +3,8 @@
 // in virt-v2v's in:out syntax; and whether it is a dry run. Field errors are keyed by the
 // form's field names ("source.xml", "network.1") so each message lands under its input.
 import { z } from "zod";
-import { DomainXmlError, parseDomainXml } from "../v2v/domain-xml.ts";
+import type { PlainCredentials, SealedCredentials } from "../secrets/credentials.ts";
+import { DomainXmlError, parseDomainXml, Secret } from "../v2v/domain-xml.ts";
 import { V2vError } from "../v2v/errors.ts";
 import { parseNetworkOptions } from "../v2v/network-map.ts";
 
@@ -17,6 +18,14 @@ const optionalText = z.preprocess((v) => (typeof v === "string" && v.trim() === 
 
 const URI = /^[a-z][a-z0-9+.-]*:\/\/[^\s]*$/i;
 
+/** Where a remote source's disks are read from: ssh only (esx:// over https is not supported yet). */
+const SSH_URI = /^(ssh|[a-z]+\+ssh):\/\/[^\s/]+(\/\S*)?$/i;
+const remoteUri = optionalText
+  .refine((v) => v === undefined || SSH_URI.test(v), "Remote disks are read over ssh: give ssh://user@host[:port] (esx:// over https is not supported yet).")
+  .refine((v) => v === undefined || !/^[^:]+:\/\/[^/@]*:[^/@]*@/.test(v), "Put the ssh password in the credentials, not in the URI (URIs are shown and logged).");
+/** known_hosts lines for the remote host (checked by the agent; absent = the agent host's own known_hosts). */
+const knownHosts = optionalText.refine((v) => v === undefined || v.length <= 65_536, "known_hosts text is limited to 64 KiB.");
+
 const ZLibvirtXmlSource = z.object({
   method: z.literal("libvirtxml"),
   /** The uploaded or pasted domain XML text. */
@@ -25,12 +34,21 @@ const ZLibvirtXmlSource = z.object({
   fileName: optionalText,
   /** Source disk path (as the XML gives it) -> the path of that disk on the agent host. */
   disks: z.record(z.string(), z.string()).optional(),
+  /** The disks are on another host, read over ssh (their paths, or the overrides above, are paths there). */
+  remote: z
+    .object({ uri: remoteUri, knownHosts })
+    .superRefine((r, ctx) => {
+      if (r.uri === undefined) ctx.addIssue({ code: "custom", path: ["uri"], message: "Give the remote host as ssh://user@host[:port]." });
+    })
+    .optional(),
 }).transform((source, ctx) => ({ ...source, guest: checkXml(source, ctx) ?? "" }));
 
 const ZLibvirtSource = z.object({
   method: z.literal("libvirt"),
   uri: z.preprocess(text, z.string({ error: "Give the source libvirt URI (-ic), e.g. xen+ssh://root@xen.example/." }).regex(URI, "Not a libvirt URI: it should look like xen+ssh://root@host/ or esx://host/?no_verify=1.")),
   guest: z.preprocess(text, z.string({ error: "Name the guest to convert." }).min(1, "Name the guest to convert.")),
+  /** With xen+ssh://, the disks are read over ssh from the -ic host (or from `uri` here). */
+  remote: z.object({ uri: remoteUri, knownHosts }).optional(),
 });
 
 const ZSource = z.discriminatedUnion("method", [ZLibvirtXmlSource, ZLibvirtSource], {
@@ -54,6 +72,20 @@ const mappings = (type: "network" | "bridge") =>
 
 const ZBool = z.preprocess((v) => (v === "true" || v === "on" || v === "1" ? true : v === "false" || v === "0" ? false : v), z.boolean().default(true));
 
+const PRIVATE_KEY = /^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----\r?\n[\s\S]+\r?\n-----END [A-Z0-9 ]*PRIVATE KEY-----\s*$/;
+/** Blank = not given; values are never trimmed (a password may end in a space) nor echoed in a message. */
+const secretText = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.string().max(65_536, "Too long for a credential.").optional());
+const ZCredentials = z
+  .object({
+    password: secretText,
+    privateKey: secretText.refine((v) => v === undefined || PRIVATE_KEY.test(v.trim() + "\n"), "Paste the whole private key, from -----BEGIN ... PRIVATE KEY----- to -----END ... PRIVATE KEY-----."),
+  })
+  .optional()
+  .transform((c): PlainCredentials | undefined => {
+    if (!c || (c.password === undefined && c.privateKey === undefined)) return undefined;
+    return { ...(c.password !== undefined ? { password: new Secret(c.password) } : {}), ...(c.privateKey !== undefined ? { privateKey: new Secret(c.privateKey) } : {}) };
+  });
+
 const ZBase = z.object({
   source: ZSource,
   output: ZOutput,
@@ -61,25 +93,43 @@ const ZBase = z.object({
   network: mappings("network"),
   bridge: mappings("bridge"),
   dryRun: ZBool,
+  /** Read a remote source's disks with these; sealed (AES-256-GCM) before the request is stored. */
+  credentials: ZCredentials,
 });
 
 /** What callers send (form fields are strings; blank means not given). */
 export type TConversionRequestInput = {
   source:
-    | { method: "libvirtxml"; xml: string; fileName?: string | undefined; disks?: Record<string, string> | undefined }
-    | { method: "libvirt"; uri: string; guest: string }
+    | { method: "libvirtxml"; xml: string; fileName?: string | undefined; disks?: Record<string, string> | undefined; remote?: TRemoteInput | undefined }
+    | { method: "libvirt"; uri: string; guest: string; remote?: TRemoteInput | undefined }
     | { method: string; [field: string]: unknown };
   output: { method?: string | undefined; uri?: string | undefined; storage?: string | undefined; format?: string | undefined; allocation?: string | undefined; name?: string | undefined };
   profile?: string | undefined;
   network?: string[] | undefined;
   bridge?: string[] | undefined;
   dryRun?: boolean | string | undefined;
+  /** Plain text in; never stored as such (see create-conversion.ts). */
+  credentials?: { password?: string | undefined; privateKey?: string | undefined } | undefined;
 };
+export type TRemoteInput = { uri?: string | undefined; knownHosts?: string | undefined };
+export type TRemote = { uri?: string | undefined; knownHosts?: string | undefined };
 export type TConversionSource =
-  | { method: "libvirtxml"; xml: string; fileName?: string | undefined; disks?: Record<string, string> | undefined; guest: string }
-  | { method: "libvirt"; uri: string; guest: string };
-/** The checked request, as stored in conversions.request. libvirtxml sources carry the guest name read from the XML. */
-export type TConversionRequest = Omit<z.output<typeof ZBase>, "source"> & { source: TConversionSource };
+  | { method: "libvirtxml"; xml: string; fileName?: string | undefined; disks?: Record<string, string> | undefined; guest: string; remote?: TRemote | undefined }
+  | { method: "libvirt"; uri: string; guest: string; remote?: TRemote | undefined };
+/**
+ * The checked request, as stored in conversions.request. libvirtxml sources carry the guest name
+ * read from the XML. `credentials` are Secrets (print ***) after parsing and sealed once stored.
+ */
+export type TConversionRequest = Omit<z.output<typeof ZBase>, "source" | "credentials"> & {
+  source: TConversionSource;
+  credentials?: PlainCredentials | SealedCredentials | undefined;
+};
+
+/** True when the source's disks are read over ssh (a libvirtxml remote, or an -ic xen+ssh:// URI). */
+export function readsOverSsh(source: TConversionSource): boolean {
+  if (source.method === "libvirtxml") return source.remote !== undefined;
+  return source.remote?.uri !== undefined || /^[a-z]+\+ssh:\/\//i.test(source.uri);
+}
 
 type Ctx = z.RefinementCtx;
 
@@ -145,6 +195,9 @@ export function conversionRequestSchema(options: { profiles?: readonly string[] 
     }
     if (value.profile !== undefined && options.profiles && !options.profiles.includes(value.profile)) {
       ctx.addIssue({ code: "custom", path: ["profile"], message: `There is no profile named ${value.profile}` });
+    }
+    if (value.credentials && !readsOverSsh(value.source as TConversionSource)) {
+      ctx.addIssue({ code: "custom", path: ["credentials"], message: "Credentials are only used to read a remote source's disks over ssh: give the remote host (ssh://user@host) or an -ic xen+ssh:// URI." });
     }
     return { ...value, network: network.length ? network : undefined, bridge: bridge.length ? bridge : undefined };
   }) as unknown as z.ZodType<TConversionRequest, TConversionRequestInput>;

@@ -2,7 +2,8 @@
 // plan (a dry run stops here) -> output prepared -> transfer ISO -> copy -> install software ->
 // convert in place -> output finished. What was created on the target is removed when a later
 // stage fails or the conversion is cancelled. A retry passes the stored plan and skips
-// inspection and planning.
+// inspection and planning. A remote source's disks (ssh) are served by nbdkit from before they
+// are measured until after they are copied (remote.ts).
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
@@ -20,6 +21,8 @@ import { convertInPlace } from "./convert.ts";
 import { inspectGuest } from "./inspect.ts";
 import { installSoftware } from "./install.ts";
 import { cleanupOutput, finishOutput, prepareOutput } from "./output.ts";
+import { openCredentials, isSealedCredentials, type PlainCredentials, type SealedCredentials } from "../secrets/credentials.ts";
+import { openRemoteDisks, type RemoteDisks, type RemoteSource } from "./remote.ts";
 import { readSource, type SourceInput } from "./source.ts";
 import { readOutputTarget } from "./target.ts";
 import { buildTransferIso } from "./transfer-iso.ts";
@@ -43,6 +46,10 @@ export type PipelineRequest = {
   network?: string[] | undefined;
   bridge?: string[] | undefined;
   dryRun?: boolean | undefined;
+  /** The disks are on this host, read over ssh (paths after diskPaths are paths there). Implied by -ic xen+ssh://. */
+  remote?: { uri?: string | undefined; knownHosts?: string | undefined } | undefined;
+  /** For the remote host; sealed ones are opened here, on the agent, only when the source is read. */
+  credentials?: PlainCredentials | SealedCredentials | undefined;
 };
 
 export type PipelineJob = {
@@ -78,18 +85,32 @@ function checkCancelled(ctx: StageContext): void {
   if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error("cancelled");
 }
 
-async function makePlan(ctx: StageContext, job: PipelineJob): Promise<ConversionPlan> {
+/** Where the request's disks are read over ssh from, or undefined for disks on this host. */
+export function remoteSourceOf(request: PipelineRequest): RemoteSource | undefined {
+  const { source } = request;
+  const uri = request.remote?.uri ?? (source.method === "libvirt" && /^[a-z]+\+ssh:\/\//i.test(source.uri) ? source.uri : undefined);
+  if (uri === undefined) return undefined;
+  const stored = request.credentials;
+  const credentials = stored && isSealedCredentials(stored) ? openCredentials(stored) : stored;
+  return { uri, knownHosts: request.remote?.knownHosts, credentials };
+}
+
+type OpenRemote = (paths: string[]) => Promise<RemoteDisks | undefined>;
+
+async function makePlan(ctx: StageContext, job: PipelineJob, openRemote: OpenRemote): Promise<ConversionPlan> {
   const { request } = job;
   const { guest } = await readSource(ctx, request.source, { env: job.env });
   checkCancelled(ctx);
   const local = (p: string) => request.diskPaths?.[p] ?? p;
+  // Remote disks keep their remote path in the plan (volume names come from it); they are read through NBD.
+  const remote = await openRemote(guest.disks.map((d) => local(d.path)));
   const disks: MeasuredDisk[] = [];
   for (const d of guest.disks) {
-    const info = await imageInfo(ctx, local(d.path), d.format, job.env);
+    const info = await imageInfo(ctx, remote ? remote.qemuUri(local(d.path)) : local(d.path), d.format, job.env);
     disks.push({ path: local(d.path), format: info.format, virtualSize: info.virtualSize, actualSize: info.actualSize });
   }
   ctx.log("info", "Inspecting the source", "inspect");
-  const facts = await inspectGuest(ctx, disks.map((d) => ({ path: d.path, format: d.format })), { env: job.env });
+  const facts = await inspectGuest(ctx, disks.map((d) => ({ path: remote ? remote.guestfsUri(d.path) : d.path, format: d.format })), { env: job.env });
   checkCancelled(ctx);
   const options = {
     profile: request.profile,
@@ -150,7 +171,18 @@ function checkDrivers(plan: ConversionPlan, drivers: { block: string; net: strin
 
 /** Runs one conversion; throws the stage's typed error (after cleaning up) when it fails. */
 export async function runPipeline(ctx: StageContext, job: PipelineJob): Promise<PipelineResult> {
-  const plan = job.plan ?? (await makePlan(ctx, job));
+  const source = remoteSourceOf(job.request);
+  let remote: RemoteDisks | undefined;
+  const openRemote: OpenRemote = async (paths) => (remote ??= source ? await openRemoteDisks(ctx, source, paths, { env: job.env }) : undefined);
+  try {
+    return await runOpened(ctx, job, openRemote);
+  } finally {
+    await (remote as RemoteDisks | undefined)?.close();
+  }
+}
+
+async function runOpened(ctx: StageContext, job: PipelineJob, openRemote: OpenRemote): Promise<PipelineResult> {
+  const plan = job.plan ?? (await makePlan(ctx, job, openRemote));
   if (job.request.dryRun) return { status: "planned", plan };
   await job.onPlanned?.(plan);
   checkCancelled(ctx);
@@ -165,9 +197,10 @@ export async function runPipeline(ctx: StageContext, job: PipelineJob): Promise<
       iso = built?.path;
     }
     checkCancelled(ctx);
+    const remote = await openRemote(plan.disks.map((d) => d.source.path));
     const copies: CopyResult[] = await copyDisks(
       ctx,
-      plan.disks.map((d) => ({ name: d.name, source: d.source.path, sourceFormat: d.source.format, target: d.targetPath, format: d.format, allocation: d.allocation })),
+      plan.disks.map((d) => ({ name: d.name, source: remote ? remote.qemuUri(d.source.path) : d.source.path, sourceFormat: d.source.format, target: d.targetPath, format: d.format, allocation: d.allocation })),
       { format: plan.output.format, allocation: plan.output.allocation, env: job.env },
     );
     checkCancelled(ctx);
