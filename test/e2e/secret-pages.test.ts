@@ -8,12 +8,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createConversion } from "../../../server/conversions/create-conversion.ts";
-import { createPrisma, type Db } from "../../../server/db/client.ts";
-import { consoleQuery } from "../../helpers/console-db.ts";
-import { signIn, startConsole, tempDataDir, type ConsoleProcess } from "../../helpers/console-process.ts";
-import { startSshd, type TestSshd } from "../../helpers/sshd.ts";
-import { rawImage, MiB } from "../engine/helpers.ts";
+import { createConversion } from "../../server/conversions/create-conversion.ts";
+import { createPrisma, type Db } from "../../server/db/client.ts";
+import { consoleQuery } from "../helpers/console-db.ts";
+import { signIn, startConsole, tempDataDir, type ConsoleProcess } from "../helpers/console-process.ts";
+import { startSshd, type TestSshd } from "../helpers/sshd.ts";
+import { rawImage, MiB } from "../integration/engine/helpers.ts";
 
 const PORT = 3300;
 const PG_PORT = 54481;
