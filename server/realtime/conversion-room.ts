@@ -22,7 +22,8 @@ type Socket = Parameters<Parameters<RealtimeServer["on"]>[1]>[0];
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-async function agentOf(client: Db, agentId: string | null): Promise<LiveAgent | null> {
+/** The agent of a conversion with its last heartbeat, as a live page shows it. */
+export async function readLiveAgent(client: Db, agentId: string | null): Promise<LiveAgent | null> {
   if (!agentId) return null;
   const a = await client.agent.findUnique({ where: { id: agentId }, select: { id: true, name: true, lastHeartbeatAt: true } });
   return a ? { id: a.id, name: a.name, lastHeartbeatAt: a.lastHeartbeatAt?.toISOString() ?? null, timeoutSeconds: agentTimeoutSeconds(), serverTime: new Date().toISOString() } : null;
@@ -46,7 +47,7 @@ export async function subscribe(client: Db, socket: Socket, payload: unknown): P
     through = lines[lines.length - 1]!.line;
     if (lines.length < REPLAY_PAGE) break;
   }
-  return { ok: true, id: row.id, status: row.status, through, agent: await agentOf(client, row.agentId) };
+  return { ok: true, id: row.id, status: row.status, through, agent: await readLiveAgent(client, row.agentId) };
 }
 
 export function registerConversionHandlers(io: RealtimeServer, client: () => Db): () => void {
@@ -73,7 +74,7 @@ export function registerConversionHandlers(io: RealtimeServer, client: () => Db)
     if (ids.length === 0) return;
     void (async () => {
       const rows = await client().conversion.findMany({ where: { id: { in: ids } }, select: { id: true, agentId: true } });
-      for (const r of rows) io.local.to(conversionRoom(r.id)).emit("conversion:agent", { id: r.id, agent: await agentOf(client(), r.agentId) });
+      for (const r of rows) io.local.to(conversionRoom(r.id)).emit("conversion:agent", { id: r.id, agent: await readLiveAgent(client(), r.agentId) });
     })().catch((e: unknown) => log.warn("agent liveness read failed", { error: String(e) }));
   }, AGENT_EVERY_MS);
   timer.unref();
