@@ -86,6 +86,8 @@ describe("live log across two console processes", () => {
     expect(await subscribe(onA, job.id, 0)).toMatchObject({ ok: true, through: 0, status: "running" });
     expect(await subscribe(onB, job.id, 0)).toMatchObject({ ok: true, through: 0 });
 
+    // A real agent heartbeats while it reports; without it the sweeper would interrupt the run.
+    const beat = setInterval(() => void agent.heartbeat({ agentId: job.agentId, running: [job.id] }).catch(() => undefined), 2000);
     let late: { client: LiveClient; got: ReturnType<typeof record>; reply: Promise<unknown> } | undefined;
     const sentAt = new Map<number, number>();
     const started = Date.now();
@@ -103,6 +105,7 @@ describe("live log across two console processes", () => {
       }
     }
     const sent = Date.now();
+    clearInterval(beat);
     const complete = (got: ReturnType<typeof record>) => got.lines().some((l) => l.line === LINES);
     const until = Date.now() + 120_000;
     while (!(complete(gotA) && complete(gotB) && late && complete(late.got)) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
