@@ -34,7 +34,7 @@ export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored
     await tx.conversionLog.createMany({
       data: lines.map((l) => ({ conversionId: batch.conversionId, attempt: l.attempt, seq: l.seq, line: l.line, at: new Date(l.at), level: l.level, stage: l.stage, message: l.message })),
     });
-    await tx.conversion.update({ where: { id: batch.conversionId }, data: { logLines: line } });
+    await tx.$executeRaw`UPDATE conversions SET log_lines = ${line} WHERE id = ${batch.conversionId}`;
     return lines;
   }, TX);
   if (published.length > 0) publishConversionUpdate({ type: "logs", conversionId: batch.conversionId, attempt: batch.attempt, lines: published });
