@@ -191,7 +191,9 @@ describe("watching a conversion live", () => {
     const adminPage = await (await browser.newContext()).newPage();
     await signIn(adminPage, admin);
     await adminPage.goto(`${running.url}/audit`);
-    await adminPage.getByText("conversion.cancel-request").first().waitFor();
+    const record = adminPage.getByRole("row", { name: /conversion\.cancel-request/ });
+    await record.waitFor();
+    expect(await record.innerText()).toContain(operator.email);
   });
 
   test("the whole log downloads as text, in order, for a viewer", async () => {
