@@ -31,9 +31,12 @@ export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored
     if (fresh.length === 0) return [];
     let line = live[0]!.log_lines;
     const lines: PublishedLogLine[] = fresh.map((l) => ({ line: ++line, attempt: batch.attempt, seq: l.seq, at: l.at, level: l.level, stage: l.stage, message: l.message }));
-    await tx.conversionLog.createMany({
-      data: lines.map((l) => ({ conversionId: batch.conversionId, attempt: l.attempt, seq: l.seq, line: l.line, at: new Date(l.at), level: l.level, stage: l.stage, message: l.message })),
-    });
+    // One statement with one array per column (unnest), not 8 bind parameters per line.
+    await tx.$executeRaw`
+      INSERT INTO conversion_logs (conversion_id, attempt, seq, line, at, level, stage, message)
+      SELECT ${batch.conversionId}, ${batch.attempt}, * FROM unnest(
+        ${lines.map((l) => l.seq)}::int[], ${lines.map((l) => l.line)}::int[], ${lines.map((l) => l.at)}::timestamptz[],
+        ${lines.map((l) => l.level)}::text[], ${lines.map((l) => l.stage)}::text[], ${lines.map((l) => l.message)}::text[])`;
     await tx.$executeRaw`UPDATE conversions SET log_lines = ${line} WHERE id = ${batch.conversionId}`;
     return lines;
   }, TX);
