@@ -3,7 +3,7 @@
 // its last line and keeps log, progress, status and agent liveness current over Socket.IO. A
 // reconnect (dropped connection, console restart) resubscribes from the last line held.
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { io } from "socket.io-client";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import type { ClientToServerEvents, LiveAgent, ServerToClientEvents } from "@/server/realtime/events";
@@ -47,6 +47,19 @@ export function LiveConversion({ id, status: initialStatus, progress, lines: ini
   const [problem, setProblem] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const frame = useRef<number | null>(null);
+  const socketRef = useRef<Socket<ServerToClientEvents, ClientToServerEvents> | null>(null);
+
+  // Older lines than the page holds, on request (the page renders only the newest).
+  const loadEarlier = useCallback(async (): Promise<void> => {
+    const socket = socketRef.current;
+    const first = seq.lines[0]?.line;
+    if (!socket || first === undefined || first <= 1) return;
+    const reply = await socket.timeout(30_000).emitWithAck("conversion:earlier", { id, before: first, limit: 5000 });
+    if (!reply.ok) return setProblem(reply.error);
+    seq.prepend(reply.lines);
+    for (const l of reply.lines) tracker.noteLine(l);
+    setVersion((v) => v + 1);
+  }, [id, seq, tracker]);
 
   useEffect(() => {
     // One render per animation frame however many batches arrived.
@@ -57,6 +70,7 @@ export function LiveConversion({ id, status: initialStatus, progress, lines: ini
       });
     };
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ path: "/socket.io", withCredentials: true });
+    socketRef.current = socket;
     const subscribe = () =>
       socket.emit("conversion:subscribe", { id, after: seq.last }, (reply) => {
         if (!reply.ok) {
@@ -128,10 +142,10 @@ export function LiveConversion({ id, status: initialStatus, progress, lines: ini
       <Card aria-labelledby="log-title">
         <CardHeader
           title={<span id="log-title">Log</span>}
-          description={earlier > 0 ? `The newest ${seq.lines.length} lines; ${earlier} earlier ones are in the download.` : `${Math.max(total, seq.last)} lines, newest at the bottom.`}
+          description={earlier > 0 ? `The newest ${seq.lines.length} of ${seq.last} lines, newest at the bottom.` : `${Math.max(total, seq.last)} lines, newest at the bottom.`}
           actions={showProgress ? undefined : <Connection conn={conn} active={ACTIVE.has(status)} />}
         />
-        <LiveLog lines={seq.lines} version={version} conversionId={id} empty={ACTIVE.has(status) ? "No log lines yet: they appear when an agent starts." : "No log lines."} />
+        <LiveLog lines={seq.lines} version={version} conversionId={id} onEarlier={earlier > 0 ? loadEarlier : undefined} empty={ACTIVE.has(status) ? "No log lines yet: they appear when an agent starts." : "No log lines."} />
       </Card>
     </>
   );

@@ -19,7 +19,7 @@ const lineFromHash = () => {
   return m ? Number(m[1]) : null;
 };
 
-export function LiveLog({ lines, version, conversionId, empty }: { lines: readonly LiveLogLine[]; version: number; conversionId: string; empty: string }) {
+export function LiveLog({ lines, version, conversionId, empty, onEarlier }: { lines: readonly LiveLogLine[]; version: number; conversionId: string; empty: string; onEarlier?: (() => Promise<void>) | undefined }) {
   const box = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   const [scrollTop, setScrollTop] = useState(0);
@@ -55,6 +55,21 @@ export function LiveLog({ lines, version, conversionId, empty }: { lines: readon
     return () => window.removeEventListener("hashchange", go);
   }, []);
   const linkedLoaded = linked !== null && lines.some((l) => l.line === linked);
+  const firstLine = lines[0]?.line ?? 0;
+  // A link to a line older than those loaded: load earlier pages until it is there.
+  const [loading, setLoading] = useState(false);
+  useEffect(() => {
+    if (linked === null || linkedLoaded || !onEarlier || loading || linked >= firstLine) return;
+    setLoading(true);
+    void onEarlier().finally(() => setLoading(false));
+  }, [linked, linkedLoaded, onEarlier, loading, firstLine]);
+  // Lines put in front move what is on screen down: keep the view where it was.
+  const shownFirst = useRef(firstLine);
+  useLayoutEffect(() => {
+    const before = shownFirst.current;
+    shownFirst.current = firstLine;
+    if (!follow && box.current && before > firstLine && firstLine > 0) box.current.scrollTop += (before - firstLine) * ROW;
+  }, [firstLine, follow]);
   useLayoutEffect(() => {
     if (linked === null || !linkedLoaded) return;
     const i = view.findIndex((l) => l.line === linked);
@@ -96,6 +111,13 @@ export function LiveLog({ lines, version, conversionId, empty }: { lines: readon
         <span className="text-fg-muted tabular-nums" aria-live="polite">{active ? `${view.length} of ${lines.length} lines` : `${lines.length} lines`}</span>
         <a className="text-accent-fg hover:underline" href={`/api/conversions/${conversionId}/log`} download>Download</a>
       </div>
+      {onEarlier ? (
+        <div className="border-b border-line px-4 py-1 text-[0.8125rem] sm:px-5">
+          <button type="button" className="text-accent-fg hover:underline disabled:opacity-60" disabled={loading} onClick={() => { setLoading(true); void onEarlier().finally(() => setLoading(false)); }}>
+            {loading ? "Loading earlier lines…" : `Show earlier lines (${firstLine - 1} more)`}
+          </button>
+        </div>
+      ) : null}
       {lines.length === 0 ? <p className="px-4 py-4 text-sm text-fg-muted sm:px-5">{empty}</p> : (
         <div className="relative">
           <div ref={box} onScroll={onScroll} role="log" aria-label="Log lines, oldest first" data-testid="log-scroll"

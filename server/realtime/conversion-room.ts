@@ -11,7 +11,7 @@ import { agentTimeoutSeconds } from "../agents/settings.ts";
 import type { Db } from "../db/client.ts";
 import { logger } from "../log.ts";
 import { conversionRoom, type LiveAgent, type SubscribeReply } from "./events.ts";
-import { readLinesAfter } from "./log-store.ts";
+import { readLinesAfter, readLinesBefore, type LiveLogLine } from "./log-store.ts";
 import type { RealtimeServer } from "./socket-server.ts";
 
 const log = logger("realtime");
@@ -50,6 +50,15 @@ export async function subscribe(client: Db, socket: Socket, payload: unknown): P
   return { ok: true, id: row.id, status: row.status, through, agent: await readLiveAgent(client, row.agentId) };
 }
 
+/** `conversion:earlier`: older lines for a page that holds only the newest. */
+export async function earlier(client: Db, socket: Socket, payload: unknown): Promise<{ ok: true; lines: LiveLogLine[] } | { ok: false; error: string }> {
+  if (!can(socket.data.user.role, "conversion:read")) return { ok: false, error: "You may not watch conversions." };
+  const p = payload as { id?: unknown; before?: unknown; limit?: unknown } | null;
+  if (typeof p?.id !== "string" || !ID.test(p.id) || typeof p.before !== "number" || !Number.isInteger(p.before)) return { ok: false, error: "conversion:earlier needs { id, before }: before must be a line number." };
+  const limit = typeof p.limit === "number" && Number.isInteger(p.limit) ? Math.min(Math.max(p.limit, 1), 5000) : 2000;
+  return { ok: true, lines: await readLinesBefore(client, p.id, p.before, limit) };
+}
+
 export function registerConversionHandlers(io: RealtimeServer, client: () => Db): () => void {
   io.on("connection", (socket) => {
     socket.on("conversion:subscribe", (payload, ack) => {
@@ -59,6 +68,12 @@ export function registerConversionHandlers(io: RealtimeServer, client: () => Db)
           log.warn("subscribe failed", { error: String(e) });
           if (typeof ack === "function") ack({ ok: false, error: "The server could not read this conversion; try again." });
         },
+      );
+    });
+    socket.on("conversion:earlier", (payload, ack) => {
+      earlier(client(), socket, payload).then(
+        (reply) => typeof ack === "function" && ack(reply),
+        () => typeof ack === "function" && ack({ ok: false, error: "The server could not read the log; try again." }),
       );
     });
     socket.on("conversion:unsubscribe", (payload) => {

@@ -36,6 +36,8 @@ export type ClientToServerEvents = {
    */
   "conversion:subscribe": (payload: { id: string; after: number }, ack: (reply: SubscribeReply) => void) => void;
   "conversion:unsubscribe": (payload: { id: string }) => void;
+  /** Stored lines numbered below `before` (the newest `limit` of them, at most 5,000), oldest first. */
+  "conversion:earlier": (payload: { id: string; before: number; limit?: number }, ack: (reply: { ok: true; lines: LiveLogLine[] } | { ok: false; error: string }) => void) => void;
 };
 
 export type InterServerEvents = Record<string, never>;

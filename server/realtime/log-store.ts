@@ -18,6 +18,12 @@ export async function readLinesAfter(client: Db, conversionId: string, after: nu
   return rows.map(toLive);
 }
 
+/** The newest `limit` lines numbered below `before`, oldest first (a page scrolling back). */
+export async function readLinesBefore(client: Db, conversionId: string, before: number, limit: number): Promise<LiveLogLine[]> {
+  const rows = await client.conversionLog.findMany({ where: { conversionId, line: { lt: before } }, orderBy: { line: "desc" }, take: limit, select: SELECT });
+  return rows.reverse().map(toLive);
+}
+
 /** The newest `tail` lines, oldest first, and how many lines the conversion has in all. */
 export async function readLogTail(client: Db, conversionId: string, tail: number): Promise<{ lines: LiveLogLine[]; total: number }> {
   const rows = await client.conversionLog.findMany({ where: { conversionId }, orderBy: { line: "desc" }, take: tail, select: SELECT });

@@ -122,6 +122,9 @@ describe("live log across two console processes", () => {
     for (const batch of late!.got.batches) sequence.accept(batch.lines);
     expect(sequence.lines.map((l) => l.line)).toEqual(Array.from({ length: LINES }, (_, i) => i + 1));
     expect(await prisma.conversionLog.count({ where: { conversionId: job.id } })).toBe(LINES);
+    // A page holding only the newest lines asks for older ones by number.
+    const older = await onA.emitWithAck("conversion:earlier", { id: job.id, before: 50_001, limit: 2000 });
+    expect(older.ok && older.lines.map((l) => l.line)).toEqual(Array.from({ length: 2000 }, (_, i) => 48_001 + i));
 
     // Latency: the batch's send time (its lines' `at`) to its arrival on console A's client.
     const latencies = gotA.batches.map((batch) => batch.at - Date.parse(batch.lines[0]!.at)).sort((x, y) => x - y);
