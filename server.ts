@@ -91,9 +91,10 @@ async function main(): Promise<void> {
     });
 
     const { attachRealtime } = await import("./server/realtime/socket-server.ts");
-    const io = attachRealtime(http);
+    const { chooseAdapter } = await import("./server/realtime/adapter.ts");
+    const io = attachRealtime(http, { adapter: chooseAdapter(process.env.FERRY_REALTIME_ADAPTER, database.embedded), databaseUrl: database.url });
     stops.push(async () => {
-      await new Promise<void>((r) => io.close(() => r()));
+      await io.stop();
       http.closeAllConnections();
     });
 

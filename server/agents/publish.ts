@@ -4,7 +4,8 @@
 // module in different module graphs and must reach the same publisher).
 import type { ProgressEvent } from "../engine/context.ts";
 
-export type PublishedLogLine = { attempt: number; seq: number; at: string; level: string; stage: string; message: string };
+/** `line`: the line's number within the conversion (1, 2, 3, ... across attempts, no holes). */
+export type PublishedLogLine = { line: number; attempt: number; seq: number; at: string; level: string; stage: string; message: string };
 
 export type ConversionUpdate =
   | { type: "status"; conversionId: string; status: string; attempt: number; agentId: string | null; errorCode?: string | null; error?: string | null }

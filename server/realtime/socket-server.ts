@@ -6,6 +6,11 @@ import { Server } from "socket.io";
 import { auth } from "../auth/auth.ts";
 import { isRole } from "../auth/roles.ts";
 import { logger } from "../log.ts";
+import { db } from "../db/client.ts";
+import { setConversionPublisher } from "../agents/publish.ts";
+import { usePostgresAdapter, type AdapterKind } from "./adapter.ts";
+import { registerConversionHandlers } from "./conversion-room.ts";
+import { realtimePublisher } from "./publisher.ts";
 import { sessionRoom, userRoom, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from "./events.ts";
 
 const log = logger("realtime");
@@ -14,8 +19,16 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 
 const holder = globalThis as unknown as { __ferryIo?: RealtimeServer };
 
-export function attachRealtime(http: HttpServer): RealtimeServer {
+export type RealtimeOptions = { adapter?: AdapterKind; databaseUrl?: string };
+
+/**
+ * Socket.IO on `http`, with conversion rooms, and the agent service's updates published to
+ * them. close() also stops the adapter's connections and unhooks the publisher.
+ */
+export function attachRealtime(http: HttpServer, options: RealtimeOptions = {}): RealtimeServer & { stop: () => Promise<void> } {
   const io: RealtimeServer = new Server(http, { path: "/socket.io", serveClient: false, cors: { origin: false } });
+  const closeAdapter = options.adapter === "postgres" && options.databaseUrl ? usePostgresAdapter(io, options.databaseUrl) : async () => undefined;
+  if (options.adapter === "postgres") log.info("live updates shared with other console processes through PostgreSQL");
 
   io.use(async (socket, next) => {
     try {
@@ -39,8 +52,16 @@ export function attachRealtime(http: HttpServer): RealtimeServer {
     });
   });
 
+  const stopRooms = registerConversionHandlers(io, db);
+  setConversionPublisher(realtimePublisher(io));
   holder.__ferryIo = io;
-  return io;
+  const stop = async () => {
+    setConversionPublisher(undefined);
+    stopRooms();
+    await new Promise<void>((r) => io.close(() => r()));
+    await closeAdapter();
+  };
+  return Object.assign(io, { stop });
 }
 
 /** The running Socket.IO server, when this process hosts one (server actions use it). */

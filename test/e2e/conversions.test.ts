@@ -156,8 +156,9 @@ describe("an operator", () => {
     expect((await planRegion.getByRole("row", { name: /XenGuest2-sda/ }).innerText()).replace(/\s+/g, " ")).toContain("8.00 GiB");
     expect(await planRegion.locator("pre code").innerText()).toContain("<source bridge='br0'/>");
     expect(await planRegion.getByText("The guest's CD-ROM /root/boot.iso is not copied.").count()).toBe(1);
-    const log = page.getByRole("table", { name: "Log lines, oldest first" });
-    expect((await log.locator("tbody tr").allInnerTexts()).map((t) => t.replace(/\s+/g, " ").trim().replace(/^\S+ /, ""))).toEqual([
+    const log = page.getByRole("log", { name: "Log lines, oldest first" });
+    // Each row: line number, time, level, stage, message.
+    expect((await log.locator("[data-line]").allInnerTexts()).map((t) => t.replace(/\s+/g, " ").trim().replace(/^\d+ \S+ /, ""))).toEqual([
       "INFO source Reading the domain XML of XenGuest2",
       "WARN plan The guest's CD-ROM /root/boot.iso is not copied.",
       "INFO plan Planned: 1 disk, 1 NIC",
@@ -186,7 +187,7 @@ describe("an operator", () => {
 });
 
 describe("watching a running conversion", () => {
-  test("the list and the detail page show its progress in bytes and follow it without a reload", async () => {
+  test("the list and the detail page show its progress in bytes", async () => {
     const id = randomUUID();
     const request = { source: { method: "libvirt", uri: "xen+ssh://root@xen.example/", guest: "web1" }, output: { method: "local", storage: "/var/tmp/out" }, dryRun: false };
     await q(
@@ -200,9 +201,11 @@ describe("watching a running conversion", () => {
 
     await page.goto(`${running.url}/conversions/${id}`);
     await page.getByText("copy sda: 1.00 GiB of 8.00 GiB (12%)").waitFor();
-    // The agent reports more progress and a log line: the open page shows both by itself.
+    // Rows changed behind the console's back (not through the agent service, which publishes
+    // live: test/e2e/live.test.ts) show on the next load.
     await q(`UPDATE conversions SET progress = $2 WHERE id = $1`, [id, JSON.stringify({ stage: "copy", done: 6 * 1024 ** 3, total: 8 * 1024 ** 3, unit: "bytes", item: "sda" })]);
     await q(`INSERT INTO conversion_logs (conversion_id, attempt, seq, level, stage, message) VALUES ($1, 1, 1, 'error', 'copy', 'qemu-img: error while writing sector 12345678')`, [id]);
+    await page.reload();
     await page.getByText("copy sda: 6.00 GiB of 8.00 GiB (75%)").waitFor({ timeout: 20_000 });
     await page.getByText("qemu-img: error while writing sector 12345678").waitFor({ timeout: 20_000 });
     const actions = page.getByRole("form", { name: "Conversion actions" });

@@ -135,7 +135,7 @@ describe("every model round-trips through the generated client", () => {
         id: "conv-rt", number: 41, guestName: "rhel54", status: "running", dryRun: false, request: { source: { method: "libvirtxml", file: "/srv/g.xml" } },
         profile: "rhel", configRevisions: [{ file: "Site", revision: 3 }], plan: { version: 1 }, result: null, errorCode: null, error: null,
         progress: { stage: "copy", done: 1, total: 2, unit: "bytes" }, outputs: { agentId: "agent-rt", attempt: 1, paths: ["/var/lib/libvirt/images/rhel54-sda"] }, agentId: "agent-rt", attempt: 1, cancelRequested: false,
-        createdById: "u-rt", createdByEmail: "ada@example.test", createdAt: now, updatedAt: later, startedAt: later, finishedAt: null,
+        createdById: "u-rt", createdByEmail: "ada@example.test", createdAt: now, updatedAt: later, startedAt: later, finishedAt: null, logLines: 0,
       };
       await prisma.conversion.create({ data: { ...data, result: undefined } });
       expect(await prisma.conversion.findUniqueOrThrow({ where: { id: "conv-rt" } })).toEqual(data);
@@ -143,12 +143,19 @@ describe("every model round-trips through the generated client", () => {
     ConversionLog: async () => {
       const data = { conversionId: "conv-rt", attempt: 1, seq: 0, at: now, level: "warn", stage: "copy", message: "Storage volume rhel54-sda already exists on the target." };
       const created = await prisma.conversionLog.create({ data });
-      expect(await prisma.conversionLog.findUniqueOrThrow({ where: { id: created.id } })).toEqual({ ...data, id: created.id });
+      // line 0 asks the database to number it: the conversion's first line is 1.
+      expect(await prisma.conversionLog.findUniqueOrThrow({ where: { id: created.id } })).toEqual({ ...data, id: created.id, line: 1 });
+      expect((await prisma.conversion.findUniqueOrThrow({ where: { id: "conv-rt" } })).logLines).toBe(1);
+    },
+    SocketIoAttachment: async () => {
+      const data = { createdAt: now, payload: new Uint8Array([1, 2, 255]) };
+      const created = await prisma.socketIoAttachment.create({ data });
+      expect(await prisma.socketIoAttachment.findUniqueOrThrow({ where: { id: created.id } })).toEqual({ ...data, id: created.id });
     },
   };
 
   // Order matters: parents before children.
-  test.each(["User", "Session", "Account", "Verification", "RateLimit", "AuditEvent", "Repository", "RepositoryFile", "ConfigLayer", "ConfigRevision", "AgentToken", "ApiToken", "Agent", "Conversion", "ConversionLog"])("%s", async (name) => {
+  test.each(["User", "Session", "Account", "Verification", "RateLimit", "AuditEvent", "Repository", "RepositoryFile", "ConfigLayer", "ConfigRevision", "AgentToken", "ApiToken", "Agent", "Conversion", "ConversionLog", "SocketIoAttachment"])("%s", async (name) => {
     await roundTrips[name]!();
   });
 });

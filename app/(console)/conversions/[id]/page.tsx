@@ -1,12 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AutoRefresh } from "@/components/conversions/auto-refresh";
 import { formatWhen } from "@/components/conversions/format";
-import { LogView } from "@/components/conversions/log-view";
+import { LiveConversion } from "@/components/conversions/live-conversion";
 import { readablePlan } from "@/components/conversions/plan-shape";
 import { PlanView } from "@/components/conversions/plan-view";
-import { ProgressLine } from "@/components/conversions/progress-line";
 import { DryRunBadge, StatusBadge } from "@/components/conversions/status-badge";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -16,20 +14,25 @@ import { ArrowLeftIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import type { Actor } from "@/server/auth/actor";
 import { can, type TPermission } from "@/server/auth/roles";
-import { getConversion, type ConversionDetail, type LogWindow } from "@/server/conversions/get-conversion";
+import { getConversion, type ConversionDetail } from "@/server/conversions/get-conversion";
 import { ACTIVE_STATUSES, allowedActions, type ConversionAction } from "@/server/conversions/status";
 import { db } from "@/server/db/client";
 import { isAppError } from "@/server/errors";
 import { pageActor } from "@/server/http/page-guard";
+import { readLiveAgent } from "@/server/realtime/conversion-room";
+import { readLogTail } from "@/server/realtime/log-store";
 import { ConversionActions } from "./conversion-actions";
 
 export const metadata: Metadata = { title: "Conversion" };
 
 const PERMISSION: Record<ConversionAction, TPermission> = { start: "conversion:start", replan: "conversion:start", retry: "conversion:retry", cancel: "conversion:cancel" };
 
-async function load(id: string, window: LogWindow): Promise<ConversionDetail> {
+// The page renders the newest lines; the browser subscribes from the last of them.
+const TAIL = 2000;
+
+async function load(id: string): Promise<ConversionDetail> {
   try {
-    return await getConversion(db(), id, window);
+    return await getConversion(db(), id, { tail: 1 });
   } catch (e) {
     if (isAppError(e) && e.code === "NOT_FOUND") notFound();
     throw e;
@@ -104,32 +107,14 @@ function Plan({ plan, active }: { plan: unknown; active: boolean }) {
   );
 }
 
-/** Other attempts' logs and earlier lines, by link (?attempt=N, ?before=SEQ). */
-function LogNav({ c, id }: { c: ConversionDetail; id: string }) {
-  const first = c.log.lines[0];
-  const attempts = Array.from({ length: c.attempt }, (_, i) => i + 1);
-  if (attempts.length < 2 && !c.log.hasEarlier) return null;
-  return (
-    <div className="flex flex-wrap items-center gap-2 text-[0.8125rem]">
-      {attempts.length > 1 ? attempts.map((n) => (
-        <Link key={n} href={`/conversions/${id}?attempt=${n}`} aria-current={n === c.log.attempt ? "true" : undefined} className={n === c.log.attempt ? "font-medium text-fg" : "text-accent-fg hover:underline"}>Attempt {n}</Link>
-      )) : null}
-      {c.log.hasEarlier && first ? <Link href={`/conversions/${id}?attempt=${c.log.attempt}&before=${first.seq}`} className="text-accent-fg hover:underline">Earlier lines</Link> : null}
-    </div>
-  );
-}
-
-const int = (v: string | string[] | undefined) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : undefined);
-
-export default async function Page({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function Page({ params }: { params: Promise<{ id: string }> }) {
   const actor = await pageActor("conversion:read");
   const { id } = await params;
-  const search = await searchParams;
-  const c = await load(id, { attempt: int(search.attempt), beforeSeq: int(search.before) });
+  const c = await load(id);
+  const [log, agent] = await Promise.all([readLogTail(db(), c.id, TAIL), readLiveAgent(db(), c.agentId)]);
   const active = (ACTIVE_STATUSES as readonly string[]).includes(c.status);
   return (
     <div className="space-y-6">
-      <AutoRefresh active={active} />
       <PageHeader
         eyebrow={<Link href="/conversions" className="inline-flex items-center gap-1 hover:text-fg"><ArrowLeftIcon className="size-4" /> Conversions</Link>}
         title={`#${c.number} ${c.guestName}`}
@@ -140,24 +125,16 @@ export default async function Page({ params, searchParams }: { params: Promise<{
       {c.status === "failed" && c.error ? <Alert tone="danger" title="The conversion failed">{c.error}{c.errorCode ? <span className="text-fg-muted"> ({c.errorCode})</span> : null}</Alert> : null}
       {c.status === "interrupted" ? <Alert tone="warning" title="Interrupted">{c.error ?? "Its agent stopped answering."} Retry queues it again.</Alert> : null}
       {c.status === "running" && c.cancelRequested ? <Alert tone="warning">Cancel requested: the agent is stopping the conversion and cleaning up what it created.</Alert> : null}
-      {c.status === "running" ? (
-        <Card>
-          <CardHeader title="Progress" />
-          <CardBody><ProgressLine progress={c.progress} /></CardBody>
-        </Card>
-      ) : null}
-      <div className="grid gap-6 lg:grid-cols-2">
-        <Timeline c={c} />
-        <RequestCard c={c} />
-      </div>
-      <section aria-labelledby="plan-title" className="space-y-3">
-        <h2 id="plan-title" className="text-base font-semibold text-fg">Plan</h2>
-        <Plan plan={c.plan} active={active} />
-      </section>
-      <Card aria-labelledby="log-title">
-        <CardHeader title={<span id="log-title">Log</span>} description={c.log.attempt ? `Attempt ${c.log.attempt}, newest at the bottom.` : undefined} actions={<LogNav c={c} id={c.id} />} />
-        <LogView lines={c.log.lines} hasEarlier={c.log.hasEarlier} empty={active ? "No log lines yet: they appear when an agent starts." : "No log lines."} />
-      </Card>
+      <LiveConversion id={c.id} status={c.status} progress={c.progress} lines={log.lines} total={log.total} agent={agent}>
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Timeline c={c} />
+          <RequestCard c={c} />
+        </div>
+        <section aria-labelledby="plan-title" className="space-y-3">
+          <h2 id="plan-title" className="text-base font-semibold text-fg">Plan</h2>
+          <Plan plan={c.plan} active={active} />
+        </section>
+      </LiveConversion>
     </div>
   );
 }
