@@ -13,7 +13,8 @@ const RULES: [RegExp, string][] = [
   [/\b(?:[0-9a-f]{2}:){5}[0-9a-f]{2}\b/gi, "<mac>"],
   [/\b0x[0-9a-f]+\b/gi, "<n>"],
   [/\b[0-9a-f]{12,}\b/gi, "<hex>"],
-  [/\d+(?:[.,]\d+)*/g, "<n>"],
+  // Not inside a word: "virt-v2v" and "qcow2" are names, "93s" and "agent-3" are numbers.
+  [/(?<![A-Za-z])\d+(?:[.,]\d+)*/g, "<n>"],
 ];
 
 /** Names the message may carry that belong to this conversion (guest, output name, volumes). */

@@ -159,8 +159,9 @@ function summary(r: Row, now: Date): ConversionSummary {
     status: row.status,
     dryRun: row.dryRun,
     cancelRequested: row.cancelRequested,
-    source: describeSource(request.source),
-    output: describeOutput(request.output, row.profile),
+    // A row written by hand or by an older version may lack a part: the list still shows it.
+    source: request.source && typeof request.source === "object" ? describeSource(request.source) : "-",
+    output: request.output && typeof request.output === "object" ? describeOutput(request.output, row.profile) : "-",
     profile: row.profile,
     agent: r.agent_name,
     createdByEmail: row.createdByEmail,

@@ -61,8 +61,8 @@ describe("keyset pages", () => {
     ["guest name contains (any case)", { pageSize: 5, guest: "WEB-0" }, { guestName: { contains: "web-0", mode: "insensitive" } }, newest],
     [
       "everything at once",
-      { pageSize: 3, status: "succeeded", user: "alice@example.test", profile: "rhel-pool", guest: "a", from: "2026-11-05", to: "2026-11-25", sort: "guest" },
-      { status: "succeeded", createdByEmail: "alice@example.test", profile: "rhel-pool", guestName: { contains: "a", mode: "insensitive" }, createdAt: { gte: new Date("2026-11-05T00:00:00Z"), lt: new Date("2026-11-26T00:00:00Z") } },
+      { pageSize: 3, status: "succeeded", user: "alice@example.test", profile: "lab", guest: "a", from: "2026-11-05", to: "2026-11-25", sort: "guest" },
+      { status: "succeeded", createdByEmail: "alice@example.test", profile: "lab", guestName: { contains: "a", mode: "insensitive" }, createdAt: { gte: new Date("2026-11-05T00:00:00Z"), lt: new Date("2026-11-26T00:00:00Z") } },
       [{ guestName: "asc" }, { number: "asc" }],
     ],
   ] as [string, TConversionFilter, Prisma.ConversionWhereInput, Prisma.ConversionOrderByWithRelationInput[]][])(

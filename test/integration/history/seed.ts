@@ -28,7 +28,7 @@ export async function seedHistory(prisma: Db, o: SeedOptions): Promise<void> {
            CASE WHEN s.status IN ('queued') THEN NULL ELSE t.created + interval '2 seconds' END,
            CASE WHEN s.status IN ('queued', 'running') THEN NULL ELSE t.created + interval '2 seconds' + make_interval(secs => 60 + i % 600) END,
            CASE s.status
-             WHEN 'failed' THEN CASE i % 4
+             WHEN 'failed' THEN CASE (i / 20) % 4
                WHEN 0 THEN 'Domain ' || g.name || ' already exists on the target.'
                WHEN 1 THEN 'qemu-img: Could not open ''/var/lib/ferry/' || g.name || '-sda.img'': No such file or directory'
                WHEN 2 THEN 'Storage domain ' || md5(i::text)::uuid || ' has no master/vms directory'

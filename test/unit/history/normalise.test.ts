@@ -27,6 +27,7 @@ describe("normaliseError", () => {
   });
 
   test("keeps the words a person reads", () => {
+    expect(normaliseError("virt-v2v-in-place: error: no kernels (12 checked, 93s)")).toBe("virt-v2v-in-place: error: no kernels (<n> checked, <n>s)");
     expect(normaliseError("Domain web1 already exists on the target.", ["web1"])).toBe("Domain <name> already exists on the target.");
     expect(normaliseError("qemu-img: Could not open '/var/lib/x.img': No such file or directory")).toBe("qemu-img: Could not open '<path>': No such file or directory");
   });
