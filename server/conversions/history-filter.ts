@@ -8,7 +8,13 @@ import { CONVERSION_STATUSES } from "./status.ts";
 export const HISTORY_SORTS = ["created", "guest"] as const;
 export type HistorySort = (typeof HISTORY_SORTS)[number];
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "A day is YYYY-MM-DD.").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "Not a calendar day.");
+/** 2026-02-30 is not a day (Date.parse would roll it over to March). */
+function isCalendarDay(s: string): boolean {
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+}
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "A day is YYYY-MM-DD.").refine(isCalendarDay, "Not a calendar day.");
 const text = (max: number) => z.string().trim().max(max).optional().transform((v) => v || undefined);
 
 export const ZConversionFilter = z.object({
