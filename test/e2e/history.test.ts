@@ -69,7 +69,7 @@ describe("the dashboard", () => {
     const runningNow = page.locator("[data-section=running]");
     await runningNow.getByRole("link", { name: `#${e19.number} ${e19.guestName}` }).waitFor();
     expect(await runningNow.getByRole("progressbar").getAttribute("aria-valuenow")).toBe(String(3 * 1024 ** 3));
-    expect(await runningNow.textContent()).toContain("copy sda: 3.0 GiB of 8.0 GiB (37%)");
+    expect(await runningNow.textContent()).toContain("copy sda: 3.00 GiB of 8.00 GiB (37%)");
     const agent = page.locator("[data-agent=conv-host-1]");
     expect((await agent.textContent())?.replace(/\s+/g, " ")).toContain("1 / 2");
 
@@ -102,15 +102,15 @@ describe("the dashboard", () => {
 
 describe("the conversions list", () => {
   test("filters come from the URL; the form writes them there; pages follow on", async () => {
-    await page.goto(`${running.url}/conversions?status=failed&user=bob%40example.test&guest=WEB`);
-    const expected = await prisma.conversion.count({ where: { status: "failed", createdByEmail: "bob@example.test", guestName: { contains: "web", mode: "insensitive" } } });
+    await page.goto(`${running.url}/conversions?status=failed&user=bob%40example.test&guest=MAIL`);
+    const expected = await prisma.conversion.count({ where: { status: "failed", createdByEmail: "bob@example.test", guestName: { contains: "mail", mode: "insensitive" } } });
     expect(expected).toBeGreaterThan(0);
     await page.getByRole("table", { name: `Conversions (${expected} matching)` }).waitFor();
     const rows = page.locator("tbody tr");
     expect(await rows.count()).toBe(Math.min(50, expected));
     for (const text of await rows.allTextContents()) {
       expect(text).toContain("bob@example.test");
-      expect(text.toLowerCase()).toContain("web-");
+      expect(text.toLowerCase()).toContain("mail-");
     }
     expect(await page.getByLabel("Started by").inputValue()).toBe("bob@example.test");
 
