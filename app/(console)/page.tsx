@@ -27,8 +27,8 @@ export default async function DashboardPage() {
         <RunningNow items={data.running.items} total={data.running.total} queued={data.queued} />
         <AgentsLoad agents={agents} />
       </div>
+      <OutcomesChart days={data.days} />
       <div className="grid gap-6 xl:grid-cols-2">
-        <OutcomesChart days={data.days} />
         <DurationChart days={data.days} />
         <BytesChart days={data.days} />
       </div>

@@ -5,7 +5,9 @@ import { ChartFigure } from "./chart-figure";
 import { formatBytes, formatDuration } from "./format";
 import { CHART_COLORS, categoryAxis, renderChart, valueAxis } from "./render-chart";
 
+// Drawn near the size they are shown at, so the axis text reads at its real size.
 const SIZE = { width: 640, height: 260 };
+const WIDE = { width: 1100, height: 280 };
 const label = (day: string) => day.slice(5); // MM-DD: the year is in the caption
 
 export function OutcomesChart({ days }: { days: DailyStats[] }) {
@@ -15,9 +17,9 @@ export function OutcomesChart({ days }: { days: DailyStats[] }) {
       legend: { top: 0, left: 0, itemWidth: 10, itemHeight: 10, textStyle: { color: CHART_COLORS.text } },
       xAxis: categoryAxis(days.map((d) => label(d.day))),
       yAxis: valueAxis(),
-      series: OUTCOMES.map((o) => ({ name: o === "planned" ? "planned (dry run)" : o, type: "bar" as const, stack: "outcome", barMaxWidth: 28, itemStyle: { color: CHART_COLORS[o] }, data: days.map((d) => d.counts[o]) })),
+      series: OUTCOMES.map((o) => ({ name: o === "planned" ? "planned (dry run)" : o, type: "bar" as const, stack: "outcome", barMaxWidth: 36, itemStyle: { color: CHART_COLORS[o] }, data: days.map((d) => d.counts[o]) })),
     },
-    SIZE,
+    WIDE,
   );
   return (
     <ChartFigure

@@ -24,7 +24,7 @@ export function FailureGroups({ groups, days }: { groups: FailureGroup[]; days: 
       yAxis: { type: "category", inverse: true, data: names, axisLine: { lineStyle: { color: CHART_COLORS.axis } }, axisTick: { show: false }, axisLabel: { color: CHART_COLORS.text } },
       series: [{ name: "failures", type: "bar", barMaxWidth: 18, itemStyle: { color: CHART_COLORS.failed }, label: { show: true, position: "right", color: CHART_COLORS.text }, data: groups.map((g) => g.count) }],
     },
-    { width: 640, height: 40 + groups.length * 30 },
+    { width: 1100, height: 30 + groups.length * 28 },
   );
   return (
     <div className="space-y-4">
