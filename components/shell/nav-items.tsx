@@ -11,10 +11,12 @@ import {
   UsersIcon,
 } from "@/components/ui/icons";
 import { LayersIcon } from "@/components/config/layers-icon";
+import { DashboardIcon } from "@/components/dashboard/dashboard-icon";
 
 export type NavItem = { href: string; label: string; icon: ReactNode };
 
 export const mainNav: readonly NavItem[] = [
+  { href: "/", label: "Dashboard", icon: <DashboardIcon /> },
   { href: "/conversions", label: "Conversions", icon: <ConversionsIcon /> },
   { href: "/configuration", label: "Configuration", icon: <LayersIcon /> },
   { href: "/profiles", label: "Profiles", icon: <ProfilesIcon /> },

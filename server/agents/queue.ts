@@ -1,9 +1,8 @@
 // The conversion queue. Agents claim with SELECT ... FOR UPDATE SKIP LOCKED inside one
 // transaction, so two agents never take the same row; every later status change is a
 // conditional update on (id, attempt, agent, status) so a stale agent cannot overwrite a newer
-// attempt. Changes a person causes (cancel, retry) are audited in the same transaction.
-import type { AuditActor } from "../audit/record-audit.ts";
-import { recordAudit } from "../audit/record-audit.ts";
+// attempt. A person's changes (cancel, retry) are server/conversions/change-conversion.ts's:
+// they lock the row, so a claim never sees one half-made.
 import type { Db, Tx } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
@@ -123,69 +122,4 @@ export async function interruptRunning(tx: Tx, where: { agentId: string }, error
     if (count === 1) out.push({ id: r.id, attempt: r.attempt, errorCode: "AGENT_LOST", error });
   }
   return out;
-}
-
-/**
- * Cancel, as a person asks it: a queued conversion is cancelled at once; a running one is
- * flagged and its agent stops it on its next heartbeat, then reports it cancelled.
- */
-export async function cancelConversion(client: Db, actor: AuditActor, id: string): Promise<{ status: string }> {
-  const out = await client.$transaction(async (tx) => {
-    const row = await tx.conversion.findUnique({ where: { id } });
-    if (!row) throw new AppError("NOT_FOUND", "There is no such conversion.");
-    if (row.status === "queued") {
-      const error = `Cancelled by ${actor.email} before an agent started it.`;
-      await tx.conversion.update({ where: { id }, data: { status: "cancelled", finishedAt: new Date(), errorCode: "CANCELLED", error } });
-      await recordAudit(tx, actor, { action: "conversion.cancel", targetType: "conversion", targetId: id, before: { status: "queued" }, after: { status: "cancelled" } });
-      return { status: "cancelled", attempt: row.attempt, agentId: row.agentId, error };
-    }
-    if (row.status !== "running") throw new AppError("CONFLICT", `Conversion #${row.number} is ${row.status}: there is nothing to cancel.`);
-    if (!row.cancelRequested) {
-      await tx.conversion.update({ where: { id }, data: { cancelRequested: true } });
-      await recordAudit(tx, actor, { action: "conversion.cancel", targetType: "conversion", targetId: id, before: { status: "running", attempt: row.attempt }, after: { cancelRequested: true } });
-    }
-    return { status: "running", attempt: row.attempt, agentId: row.agentId, error: null };
-  }, TX);
-  if (out.status === "cancelled") publishConversionUpdate({ type: "status", conversionId: id, status: "cancelled", attempt: out.attempt, agentId: out.agentId, errorCode: "CANCELLED", error: out.error });
-  return { status: out.status };
-}
-
-const RETRYABLE = ["interrupted", "failed", "cancelled"];
-
-/**
- * Puts an interrupted, failed or cancelled conversion back in the queue. The stored plan is
- * reused unless `replan` asks for a new one (the pipeline plans again when plan is null).
- */
-export async function retryConversion(client: Db, actor: AuditActor, id: string, options: { replan?: boolean } = {}): Promise<{ status: "queued"; replanned: boolean }> {
-  const replanned = options.replan === true;
-  const attempt = await client.$transaction(async (tx) => {
-    const row = await tx.conversion.findUnique({ where: { id } });
-    if (!row) throw new AppError("NOT_FOUND", "There is no such conversion.");
-    if (!RETRYABLE.includes(row.status)) throw new AppError("CONFLICT", `Conversion #${row.number} is ${row.status}; only interrupted, failed or cancelled conversions can be retried.`);
-    const { count } = await tx.conversion.updateMany({
-      where: { id, status: row.status, attempt: row.attempt },
-      data: {
-        status: "queued",
-        agentId: null,
-        cancelRequested: false,
-        error: null,
-        errorCode: null,
-        progress: Prisma.DbNull,
-        startedAt: null,
-        finishedAt: null,
-        ...(replanned ? { plan: Prisma.DbNull } : {}),
-      },
-    });
-    if (count === 0) throw new AppError("CONFLICT", `Conversion #${row.number} changed meanwhile; reload and try again.`);
-    await recordAudit(tx, actor, {
-      action: "conversion.retry",
-      targetType: "conversion",
-      targetId: id,
-      before: { status: row.status, attempt: row.attempt, error: row.error },
-      after: { status: "queued", replan: replanned },
-    });
-    return row.attempt;
-  }, TX);
-  publishConversionUpdate({ type: "status", conversionId: id, status: "queued", attempt, agentId: null });
-  return { status: "queued", replanned };
 }

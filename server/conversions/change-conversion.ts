@@ -18,7 +18,9 @@ async function lockRow(tx: Tx, id: string): Promise<ConversionRow> {
   return readConversion(await tx.conversion.findUniqueOrThrow({ where: { id } }));
 }
 
-const snapshot = (r: ConversionRow) => ({ status: r.status, dryRun: r.dryRun, cancelRequested: r.cancelRequested, attempt: r.attempt, hasPlan: r.plan !== null });
+// The error stays in the record: a retry clears it from the row, and the dashboard's failure
+// groups still count the failure it got past.
+const snapshot = (r: ConversionRow) => ({ status: r.status, dryRun: r.dryRun, cancelRequested: r.cancelRequested, attempt: r.attempt, hasPlan: r.plan !== null, ...(r.error ? { error: r.error } : {}) });
 
 /** Back in the queue: whatever the last attempt left (agent, times, progress, outcome) cleared. */
 const requeue = (extra: Prisma.ConversionUpdateInput): Prisma.ConversionUpdateInput => ({

@@ -47,6 +47,11 @@ describe("schema.prisma and the migrations agree", () => {
     ].sort();
     expect(actual).toEqual(expected);
   });
+
+  test("the guest-name search index is the trigram GIN index schema.prisma names", async () => {
+    const rows = await prisma.$queryRaw<{ def: string }[]>`SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'conversions_guest_name_trgm_idx'`;
+    expect(rows.map((r) => r.def)).toEqual(["CREATE INDEX conversions_guest_name_trgm_idx ON public.conversions USING gin (guest_name gin_trgm_ops)"]);
+  });
 });
 
 describe("every model round-trips through the generated client", () => {

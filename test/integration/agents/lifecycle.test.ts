@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { cancelConversion, retryConversion } from "../../../server/agents/queue.ts";
+import { requestCancel, retry } from "../../../server/conversions/change-conversion.ts";
 import { sweepSilentAgents } from "../../../server/agents/sweeper.ts";
 import { createAgentToken } from "../../../server/agents/tokens.ts";
 import type { Db } from "../../../server/db/client.ts";
@@ -87,7 +87,8 @@ describe("an agent killed mid-copy", () => {
     expect(interrupted.error).toMatch(/^The agent victim stopped sending heartbeats \(silent for \d+ s; the timeout is 2 s\): this attempt was interrupted\./);
     expect(interrupted.outputs).toMatchObject({ attempt: 1, paths: [target] });
 
-    await retryConversion(prisma, ADMIN, id);
+    expect(await retry(prisma, ADMIN, id)).toMatchObject({ status: "queued" });
+    expect((await prisma.conversion.findUniqueOrThrow({ where: { id } })).outputs).toMatchObject({ attempt: 1, paths: [target] });
     agent("rescuer");
     const done = await finished(id);
     expect(done).toMatchObject({ status: "succeeded", attempt: 2, outputs: null });
@@ -115,7 +116,7 @@ describe("cancel from the console", () => {
     await midCopy(id);
     expect(processesMentioning(target).length).toBeGreaterThan(0);
     const asked = Date.now();
-    expect(await cancelConversion(prisma, ADMIN, id)).toEqual({ status: "running" });
+    expect(await requestCancel(prisma, ADMIN, id)).toMatchObject({ status: "running", cancelRequested: true });
     const done = await finished(id);
     process.stderr.write(`cancel reached the agent and settled in ${((Date.now() - asked) / 1000).toFixed(1)} s\n`);
     expect(done).toMatchObject({ status: "cancelled", errorCode: "CANCELLED", error: "Cancelled from the console." });
@@ -123,7 +124,7 @@ describe("cancel from the console", () => {
     expect(existsSync(target)).toBe(false);
     const logs = await prisma.conversionLog.findMany({ where: { conversionId: id }, orderBy: { seq: "asc" } });
     expect(logs.map((l) => l.message)).toContain(`Copy cancelled: removed the partial volume cancel-sda (${target})`);
-    expect(await prisma.auditEvent.findFirst({ where: { action: "conversion.cancel", targetId: id } })).toMatchObject({ actorEmail: ADMIN.email, after: { cancelRequested: true } });
+    expect(await prisma.auditEvent.findFirst({ where: { action: "conversion.cancel-request", targetId: id } })).toMatchObject({ actorEmail: ADMIN.email, after: { cancelRequested: true } });
   });
 
   test("SIGTERM stops an agent cleanly: exit 0, and what it was running is reported interrupted", async () => {

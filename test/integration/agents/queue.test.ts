@@ -5,7 +5,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readCapabilities, storedCapabilities, whyUnclaimable } from "../../../server/agents/capabilities.ts";
 import { copyRunner } from "../../../server/agents/runners.ts";
-import { cancelConversion, claimConversion, retryConversion } from "../../../server/agents/queue.ts";
+import { claimConversion, interruptRunning } from "../../../server/agents/queue.ts";
+import { recordOutputs } from "../../../server/agents/reports.ts";
+import { requestCancel, retry } from "../../../server/conversions/change-conversion.ts";
 import { registerAgent } from "../../../server/agents/agents.ts";
 import { startAgentRuntime, type AgentRuntime } from "../../../server/agents/runtime.ts";
 import { createAgentToken } from "../../../server/agents/tokens.ts";
@@ -91,32 +93,61 @@ describe("claims at the database", () => {
     expect(got.sort()).toEqual([...ids].sort());
     const rows = await prisma.conversion.findMany({ where: { id: { in: ids } } });
     expect(rows.every((r) => r.status === "running" && r.attempt === 1)).toBe(true);
-    for (const r of rows) await cancelConversion(prisma, ADMIN, r.id);
+    for (const r of rows) await requestCancel(prisma, ADMIN, r.id);
   });
 });
 
-describe("cancel and retry, as a person does them", () => {
+describe("cancel and retry, as a person does them (the console's requestCancel and retry)", () => {
   test("cancelling a queued conversion cancels it at once, audited; a finished one cannot be cancelled", async () => {
     const id = await seedConversion(prisma);
-    expect(await cancelConversion(prisma, ADMIN, id)).toEqual({ status: "cancelled" });
-    expect(await prisma.conversion.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "cancelled", errorCode: "CANCELLED", error: `Cancelled by ${ADMIN.email} before an agent started it.` });
+    expect(await requestCancel(prisma, ADMIN, id)).toMatchObject({ status: "cancelled", finishedAt: expect.any(Date) });
+    expect(await prisma.conversion.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "cancelled", cancelRequested: false });
     expect(await prisma.auditEvent.findFirst({ where: { action: "conversion.cancel", targetId: id } })).toMatchObject({ actorEmail: ADMIN.email, before: { status: "queued" }, after: { status: "cancelled" } });
-    await expect(cancelConversion(prisma, ADMIN, id)).rejects.toThrow(/is cancelled: there is nothing to cancel/);
+    await expect(requestCancel(prisma, ADMIN, id)).rejects.toThrow(/was cancelled: there is nothing to cancel/);
+  });
+
+  test("cancelling a running conversion sets cancel_requested for its agent, audited; asking twice is refused", async () => {
+    const caps = await readCapabilities({ scratchDir: tmp.dir, concurrency: 4 });
+    const a = await registerAgent(prisma, { name: "cancel-target", hostname: "c", version: "t", concurrency: 4, capabilities: caps }, { kind: "embedded" });
+    const id = await seedConversion(prisma, { guestName: "to-cancel" });
+    expect((await claimConversion(prisma, { id: a.agentId }))?.id).toBe(id);
+    expect(await requestCancel(prisma, ADMIN, id)).toMatchObject({ status: "running", cancelRequested: true });
+    expect(await prisma.auditEvent.findFirst({ where: { action: "conversion.cancel-request", targetId: id } })).toMatchObject({ actorEmail: ADMIN.email, before: { status: "running", cancelRequested: false }, after: { status: "running", cancelRequested: true } });
+    await expect(requestCancel(prisma, ADMIN, id)).rejects.toThrow(/was already requested; its agent is stopping it/);
   });
 
   test("retry requeues, keeping the plan unless re-planning is asked; audited; a queued one is not retried", async () => {
     const plan = { version: 1, disks: [] };
     const id = await seedConversion(prisma, { plan });
-    await expect(retryConversion(prisma, ADMIN, id)).rejects.toThrow(/is queued; only interrupted, failed or cancelled conversions can be retried/);
-    await cancelConversion(prisma, ADMIN, id);
-    expect(await retryConversion(prisma, ADMIN, id)).toEqual({ status: "queued", replanned: false });
+    await expect(retry(prisma, ADMIN, id)).rejects.toThrow(/is queued: only a failed, cancelled or interrupted conversion can be retried/);
+    await requestCancel(prisma, ADMIN, id);
+    expect(await retry(prisma, ADMIN, id)).toMatchObject({ status: "queued", plan });
     expect(await prisma.conversion.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "queued", plan, error: null, errorCode: null, finishedAt: null });
-    await cancelConversion(prisma, ADMIN, id);
-    await retryConversion(prisma, ADMIN, id, { replan: true });
+    await requestCancel(prisma, ADMIN, id);
+    await retry(prisma, ADMIN, id, { replan: true });
     expect((await prisma.conversion.findUniqueOrThrow({ where: { id } })).plan).toBeNull();
     const audits = await prisma.auditEvent.findMany({ where: { action: "conversion.retry", targetId: id }, orderBy: { id: "asc" } });
-    expect(audits.map((a) => a.after)).toEqual([{ status: "queued", replan: false }, { status: "queued", replan: true }]);
-    await cancelConversion(prisma, ADMIN, id);
+    expect(audits.map((a) => (a.after as { hasPlan: boolean }).hasPlan)).toEqual([true, false]);
+    await requestCancel(prisma, ADMIN, id);
+  });
+
+  test("retry of an interrupted attempt that left outputs keeps them: the next claim hands them over for removal", async () => {
+    const caps = await readCapabilities({ scratchDir: tmp.dir, concurrency: 4 });
+    const a = await registerAgent(prisma, { name: "left-outputs", hostname: "o", version: "t", concurrency: 4, capabilities: caps }, { kind: "embedded" });
+    const id = await seedConversion(prisma, { guestName: "half-written", plan: { version: 1, disks: [] } });
+    const first = await claimConversion(prisma, { id: a.agentId });
+    expect(first?.id).toBe(id);
+    const left = [path.join(tmp.dir, "half-written-sda.qcow2")];
+    await recordOutputs(prisma, { agentId: a.agentId, conversionId: id, attempt: first!.attempt, paths: left });
+    await prisma.$transaction((tx) => interruptRunning(tx, { agentId: a.agentId }, "The agent went away."));
+    expect(await prisma.conversion.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "interrupted", outputs: { paths: left } });
+
+    expect(await retry(prisma, ADMIN, id)).toMatchObject({ status: "queued", error: null });
+    expect((await prisma.conversion.findUniqueOrThrow({ where: { id } })).outputs).toMatchObject({ paths: left });
+    const again = await claimConversion(prisma, { id: a.agentId });
+    expect(again).toMatchObject({ id, attempt: 2, cleanup: left });
+    expect(await prisma.auditEvent.findFirst({ where: { action: "conversion.retry", targetId: id } })).toMatchObject({ before: { status: "interrupted", error: "The agent went away." } });
+    await requestCancel(prisma, ADMIN, id);
   });
 });
 

@@ -69,9 +69,9 @@ describe("creating a conversion", () => {
   test("the list is newest first, filtered by status, paged, with counts per status", async () => {
     const second = await createConversion(prisma, alice, request({ source: { method: "libvirt", uri: "xen+ssh://root@xen.example/", guest: "web1" }, dryRun: false }));
     const page = await listConversions(prisma, { pageSize: 1 });
-    expect(page).toMatchObject({ total: 2, page: 1, pageSize: 1, counts: { queued: 2 } });
+    expect(page).toMatchObject({ total: 2, prev: null, next: expect.any(String), counts: { queued: 2 } });
     expect(page.items).toEqual([expect.objectContaining({ id: second.id, guestName: "web1", source: "xen+ssh://root@xen.example/ web1", output: "libvirt default", agent: null, dryRun: false })]);
-    expect((await listConversions(prisma, { page: 2, pageSize: 1 })).items[0]).toMatchObject({ guestName: "XenGuest1", profile: "rhel-pool" });
+    expect((await listConversions(prisma, { after: page.next!, pageSize: 1 })).items[0]).toMatchObject({ guestName: "XenGuest1", profile: "rhel-pool" });
     expect((await listConversions(prisma, { status: "running,failed" })).items).toEqual([]);
     expect((await listConversions(prisma, { guest: "xeng" })).items.map((i) => i.guestName)).toEqual(["XenGuest1"]);
   });
