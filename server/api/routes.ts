@@ -9,6 +9,9 @@ import { listAudit, ZAuditFilter } from "../audit/list-audit.ts";
 import type { Actor } from "../auth/actor.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "../auth/api-tokens.ts";
 import type { TPermission } from "../auth/roles.ts";
+import { applyImport } from "../config/apply-import.ts";
+import { createLayer } from "../config/create-layer.ts";
+import { exportLayer, layerFileName } from "../config/export-layer.ts";
 import { getLayer } from "../config/get-layer.ts";
 import { getStack } from "../config/get-stack.ts";
 import { toLayerModel, type LayerModel } from "../config/layer-model.ts";
@@ -30,6 +33,8 @@ import {
   ZConversionListQuery,
   ZFileQuery,
   ZId,
+  ZLayerImportInput,
+  ZLayerInput,
   ZLogPage,
   ZLogQuery,
   ZObject,
@@ -97,6 +102,11 @@ async function stackElements<K extends "profiles" | "networks" | "capabilities" 
 
 const ZStackList = z.object({ layers: z.array(z.object({ layerId: z.string(), layer: z.string(), kind: z.string(), revision: z.number(), items: z.array(ZObject) })) });
 
+async function exportLayerFile(id: string): Promise<{ fileName: string; text: string }> {
+  const layer = await getLayer(db(), id);
+  return { fileName: layerFileName(layer.name), text: await exportLayer(db(), id) };
+}
+
 function logPage(detail: Awaited<ReturnType<typeof getConversion>>) {
   return { status: detail.status, attempt: detail.log.attempt, progress: detail.progress, error: detail.error, lines: detail.log.lines };
 }
@@ -114,6 +124,12 @@ export const ROUTES: Route[] = [
   { method: "GET", path: "/apps", tag: "configuration", summary: "Apps (software for the transfer ISO) per layer", access: { permission: "config:read" }, response: ZStackList, handler: () => stackElements("apps") },
   { method: "GET", path: "/layers", tag: "configuration", summary: "The configuration layers in search order", access: { permission: "config:read" }, response: z.object({ layers: z.array(ZObject) }), handler: async () => ({ layers: await listLayers(db()) }) },
   { method: "GET", path: "/layers/{id}", tag: "configuration", summary: "One layer with its current model", access: { permission: "config:read" }, params: ZId, response: ZObject, handler: async (c) => getLayer(db(), c.params.id!) },
+  { method: "POST", path: "/layers", tag: "configuration", summary: "Create a team layer (searched before the Vendor layer)", access: { permission: "config:write" }, body: ZLayerInput, response: z.object({ layer: ZObject }), status: 201, handler: async (c) => ({ layer: await createLayer(db(), me(c), { description: "", ...(c.body as z.infer<typeof ZLayerInput>) }) }) },
+  {
+    method: "POST", path: "/layers/{id}/import", tag: "configuration", summary: "Replace a layer's content with a virt-v2v.conf (a new revision, audited)", access: { permission: "config:write" }, params: ZId, body: ZLayerImportInput, response: ZObject,
+    handler: async (c) => applyImport(db(), me(c), { layerId: c.params.id!, ...(c.body as z.infer<typeof ZLayerImportInput>) }),
+  },
+  { method: "GET", path: "/layers/{id}/export", tag: "configuration", summary: "A layer as a virt-v2v.conf virt-v2v accepts", access: { permission: "config:read" }, params: ZId, response: z.object({ fileName: z.string(), text: z.string() }), handler: async (c) => exportLayerFile(c.params.id!) },
 
   // Software repositories
   { method: "GET", path: "/repositories", tag: "software", summary: "Software repositories with file counts", access: { permission: "software:read" }, response: z.object({ repositories: z.array(ZObject) }), handler: async () => ({ repositories: await listRepositories(db()) }) },

@@ -74,6 +74,17 @@ export const ZAuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
 
+export const ZLayerInput = z.object({
+  name: z.string().min(1).max(100),
+  description: z.string().max(500).optional(),
+  repositoryId: z.string().optional().meta({ description: "A software repository the layer's relative app paths resolve in" }),
+});
+export const ZLayerImportInput = z.object({
+  baseRevision: z.number().int().min(0).meta({ description: "The layer revision the text replaces (refused with a conflict when someone saved since)" }),
+  text: z.string().min(1).meta({ description: "A whole virt-v2v.conf document; it becomes the layer's new revision" }),
+  fileName: z.string().max(255).optional(),
+});
+
 export const ZRepositoryInput = z.object({ name: z.string().min(1).max(100), description: z.string().max(500).optional() });
 export const ZFileQuery = z.object({ path: z.string().min(1).meta({ description: "Path inside the repository, e.g. rhel/5/kernel.rpm" }) });
 

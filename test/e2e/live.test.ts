@@ -1,4 +1,5 @@
-// Watching a conversion live in real browsers: a real `ferry agent --runner copy` copies a
+// Watching a conversion live in real browsers: the operator starts a planned conversion, and a
+// real `ferry agent --runner copy` copies a
 // generated sparse image read through nbdkit's rate filter (real qemu-img, seconds long) while
 // the operator's page shows lines arriving and the progress bar moving without any reload;
 // a reload mid-copy shows every line exactly once; a viewer in a second browser context sees
@@ -102,7 +103,9 @@ beforeAll(async () => {
     disks: [{ index: 0, name: "live1-sda", targetPath: path.join(work, "out", "live1-sda.qcow2"), source: { path: `nbd+unix:///?socket=${socket}`, format: "raw" } }],
     nics: [],
   };
-  await q(`INSERT INTO conversions (id, guest_name, status, request, plan, created_by_email, updated_at) VALUES ($1, 'live1', 'queued', $2, $3, $4, now())`, [conversionId, JSON.stringify(request), JSON.stringify(plan), operator.email]);
+  // A dry run that has planned (an agent's plan for a blank generated disk cannot come from
+  // inspection): the operator reads it and presses Start in the browser.
+  await q(`INSERT INTO conversions (id, guest_name, status, dry_run, request, plan, created_by_email, updated_at) VALUES ($1, 'live1', 'planned', true, $2, $3, $4, now())`, [conversionId, JSON.stringify({ ...request, dryRun: true }), JSON.stringify(plan), operator.email]);
 
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
@@ -125,8 +128,10 @@ function startAgent(secret: string): void {
 }
 
 describe("watching a conversion live", () => {
-  test("the operator's open page goes running, gets its lines and a moving progress bar without a reload", async () => {
+  test("the operator starts the planned conversion; the open page goes running, gets its lines and a moving progress bar without a reload", async () => {
     await page.goto(`${running.url}/conversions/${conversionId}`);
+    await page.getByRole("form", { name: "Conversion actions" }).getByRole("button", { name: "Start" }).click();
+    await expect.poll(async () => (await q<{ status: string }>("SELECT status FROM conversions WHERE id = $1", [conversionId]))[0]!.status, { timeout: 30_000 }).toBe("queued");
     await page.getByTestId("live-state").and(page.locator("[data-state=live]")).waitFor();
     expect(await page.getByTestId("live-log").getAttribute("data-count")).toBe("0");
 
@@ -186,7 +191,7 @@ describe("watching a conversion live", () => {
     await watcher.screenshot({ path: path.join(shots, "live-viewer-cancelled.png"), fullPage: true });
 
     const audit = await q<{ action: string; actor_email: string }>("SELECT action, actor_email FROM audit_events WHERE target_id = $1 ORDER BY id", [conversionId]);
-    expect(audit.map((a) => a.action)).toContain("conversion.cancel-request");
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["conversion.start", "conversion.cancel-request"]));
     expect(audit.every((a) => a.actor_email === operator.email)).toBe(true);
     const adminPage = await (await browser.newContext()).newPage();
     await signIn(adminPage, admin);

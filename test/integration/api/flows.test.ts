@@ -130,6 +130,30 @@ describe("a script's session with the API", () => {
     expect(profiles.json.layers[0]).toMatchObject({ kind: "vendor" });
   });
 
+  test("a layer is created, a virt-v2v.conf imported into it (a conflict when stale), exported back, and its profile listed", async () => {
+    const created = await call<{ layer: { id: string; headRevision: number } }>("POST", "/layers", { token: admin }, { name: "Site" });
+    expect(created.status).toBe(201);
+    const id = created.json.layer.id;
+    expect((await call("POST", "/layers", { token: operator }, { name: "Lab" })).status).toBe(403);
+    const conf = `<virt-v2v>
+  <profile name='prod'><method>libvirt</method><storage format='qcow2' allocation='sparse'>images</storage></profile>
+  <network type='bridge' name='xenbr0'><network type='network' name='default'/></network>
+</virt-v2v>`;
+    const imported = await call("POST", `/layers/${id}/import`, { token: admin }, { baseRevision: created.json.layer.headRevision, text: conf, fileName: "site.conf" });
+    expect(imported.status).toBe(200);
+    const stale = await call<{ error: { code: string; message: string } }>("POST", `/layers/${id}/import`, { token: admin }, { baseRevision: created.json.layer.headRevision, text: conf });
+    expect(stale.status).toBe(409);
+    expect(stale.json.error.code).toBe("CONFLICT");
+    const bad = await call<{ error: { message: string } }>("POST", `/layers/${id}/import`, { token: admin }, { baseRevision: 1, text: "<virt-v2v><profile name='x'>" });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.message).toContain("virt-v2v.conf:1:11: malformed XML: unclosed tag <profile>");
+    const exported = await call<{ fileName: string; text: string }>("GET", `/layers/${id}/export`, { token: operator });
+    expect(exported.status).toBe(200);
+    expect(exported.json.text).toContain("<profile name=\"prod\">");
+    const profiles = await call<{ layers: { layer: string; items: { name?: string }[] }[] }>("GET", "/profiles", { token: operator });
+    expect(profiles.json.layers.find((l) => l.layer === "Site")?.items.map((p) => p.name)).toEqual(["prod"]);
+  });
+
   test("a revoked token is refused from the next request", async () => {
     const mine = await call<{ tokens: { id: string }[] }>("GET", "/tokens", { token: operator });
     const revoked = await call("DELETE", `/tokens/${mine.json.tokens[0]!.id}`, { token: operator });
