@@ -18,11 +18,24 @@ const optionalText = z.preprocess((v) => (typeof v === "string" && v.trim() === 
 
 const URI = /^[a-z][a-z0-9+.-]*:\/\/[^\s]*$/i;
 
-/** Where a remote source's disks are read from: ssh only (esx:// over https is not supported yet). */
+/** Where a remote source's disks are read from: over ssh, or (-i libvirtxml only) from an ESX host over https. */
 const SSH_URI = /^(ssh|[a-z]+\+ssh):\/\/[^\s/]+(\/\S*)?$/i;
+const ESX_URI = /^esx:\/\/[^\s/?]+\/?(\?\S*)?$/i;
+const hasPassword = (v: string | undefined) => v !== undefined && /^[^:]+:\/\/[^/@]*:[^/@]*@/.test(v);
+const NO_PASSWORD = "Put the ssh password in the credentials, not in the URI (URIs are shown and logged).";
+const NO_ESX_PASSWORD = "Put the ESX password in the credentials, not in the URI (URIs are shown and logged).";
 const remoteUri = optionalText
-  .refine((v) => v === undefined || SSH_URI.test(v), "Remote disks are read over ssh: give ssh://user@host[:port] (esx:// over https is not supported yet).")
-  .refine((v) => v === undefined || !/^[^:]+:\/\/[^/@]*:[^/@]*@/.test(v), "Put the ssh password in the credentials, not in the URI (URIs are shown and logged).");
+  .refine((v) => v === undefined || SSH_URI.test(v), "Remote disks are read over ssh: give ssh://user@host[:port] (esx:// disks are read with -i libvirtxml).")
+  .refine((v) => !hasPassword(v), NO_PASSWORD);
+const xmlRemoteUri = optionalText
+  .refine((v) => v === undefined || SSH_URI.test(v) || ESX_URI.test(v), "Remote disks are read over ssh or from ESX over https: give ssh://user@host[:port] or esx://user@host[:port]/[?no_verify=1].")
+  .refine((v) => !hasPassword(v) || /^esx:/i.test(v ?? ""), NO_PASSWORD)
+  .refine((v) => !hasPassword(v) || !/^esx:/i.test(v ?? ""), NO_ESX_PASSWORD);
+/** PEM CA certificate(s) an esx:// host's https certificate must chain to (absent = the agent's system CAs). */
+const caCert = optionalText.refine(
+  (v) => v === undefined || (v.length <= 262_144 && /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(v)),
+  "Paste the CA certificate in PEM form, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE----- (at most 256 KiB).",
+);
 /** known_hosts lines for the remote host (checked by the agent; absent = the agent host's own known_hosts). */
 const knownHosts = optionalText.refine((v) => v === undefined || v.length <= 65_536, "known_hosts text is limited to 64 KiB.");
 
@@ -34,11 +47,12 @@ const ZLibvirtXmlSource = z.object({
   fileName: optionalText,
   /** Source disk path (as the XML gives it) -> the path of that disk on the agent host. */
   disks: z.record(z.string(), z.string()).optional(),
-  /** The disks are on another host, read over ssh (their paths, or the overrides above, are paths there). */
+  /** The disks are on another host, read over ssh or from ESX over https (their paths, or the overrides above, are paths there). */
   remote: z
-    .object({ uri: remoteUri, knownHosts })
+    .object({ uri: xmlRemoteUri, knownHosts, caCert })
     .superRefine((r, ctx) => {
-      if (r.uri === undefined) ctx.addIssue({ code: "custom", path: ["uri"], message: "Give the remote host as ssh://user@host[:port]." });
+      if (r.uri === undefined) ctx.addIssue({ code: "custom", path: ["uri"], message: "Give the remote host as ssh://user@host[:port] or esx://user@host/." });
+      else if (r.caCert !== undefined && !/^esx:/i.test(r.uri)) ctx.addIssue({ code: "custom", path: ["caCert"], message: "A CA certificate is for esx:// (https) sources; ssh hosts are checked with known_hosts." });
     })
     .optional(),
 }).transform((source, ctx) => ({ ...source, guest: checkXml(source, ctx) ?? "" }));
@@ -111,8 +125,8 @@ export type TConversionRequestInput = {
   /** Plain text in; never stored as such (see create-conversion.ts). */
   credentials?: { password?: string | undefined; privateKey?: string | undefined } | undefined;
 };
-export type TRemoteInput = { uri?: string | undefined; knownHosts?: string | undefined };
-export type TRemote = { uri?: string | undefined; knownHosts?: string | undefined };
+export type TRemoteInput = { uri?: string | undefined; knownHosts?: string | undefined; caCert?: string | undefined };
+export type TRemote = { uri?: string | undefined; knownHosts?: string | undefined; caCert?: string | undefined };
 export type TConversionSource =
   | { method: "libvirtxml"; xml: string; fileName?: string | undefined; disks?: Record<string, string> | undefined; guest: string; remote?: TRemote | undefined }
   | { method: "libvirt"; uri: string; guest: string; remote?: TRemote | undefined };

@@ -47,7 +47,7 @@ export type PipelineRequest = {
   bridge?: string[] | undefined;
   dryRun?: boolean | undefined;
   /** The disks are on this host, read over ssh (paths after diskPaths are paths there). Implied by -ic xen+ssh://. */
-  remote?: { uri?: string | undefined; knownHosts?: string | undefined } | undefined;
+  remote?: { uri?: string | undefined; knownHosts?: string | undefined; caCert?: string | undefined } | undefined;
   /** For the remote host; sealed ones are opened here, on the agent, only when the source is read. */
   credentials?: PlainCredentials | SealedCredentials | undefined;
 };
@@ -85,14 +85,14 @@ function checkCancelled(ctx: StageContext): void {
   if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error("cancelled");
 }
 
-/** Where the request's disks are read over ssh from, or undefined for disks on this host. */
+/** Where the request's disks are read over ssh or https (esx://) from, or undefined for disks on this host. */
 export function remoteSourceOf(request: PipelineRequest): RemoteSource | undefined {
   const { source } = request;
   const uri = request.remote?.uri ?? (source.method === "libvirt" && /^[a-z]+\+ssh:\/\//i.test(source.uri) ? source.uri : undefined);
   if (uri === undefined) return undefined;
   const stored = request.credentials;
   const credentials = stored && isSealedCredentials(stored) ? openCredentials(stored) : stored;
-  return { uri, knownHosts: request.remote?.knownHosts, credentials };
+  return { uri, knownHosts: request.remote?.knownHosts, caCert: request.remote?.caCert, credentials };
 }
 
 type OpenRemote = (paths: string[]) => Promise<RemoteDisks | undefined>;

@@ -4,7 +4,7 @@
 // the source, else the agent host's own (~/.ssh/known_hosts, /etc/ssh/ssh_known_hosts); an
 // unknown or changed key is a refusal, never a prompt or a silent accept. Credentials go to
 // nbdkit as files (0600, in a 0700 directory removed on close), never on a command line or in a
-// log line. esx:// and vpx:// (disks over https) are not supported yet.
+// log line. esx:// disks are read over https by remote-https.ts; vpx:// and gsx:// are refused.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -13,6 +13,7 @@ import path from "node:path";
 import type { PlainCredentials } from "../secrets/credentials.ts";
 import type { StageContext } from "./context.ts";
 import { MissingToolsError } from "./errors.ts";
+import { openHttpsDisks } from "./remote-https.ts";
 import { preflight, run, which, type Env } from "./tools.ts";
 
 export const REMOTE_STAGE = "source";
@@ -24,10 +25,12 @@ export type RemoteSource = {
   uri: string;
   /** known_hosts lines for the host; absent = the agent host's own files. */
   knownHosts?: string | undefined;
+  /** esx:// only: PEM CA certificate(s) the ESX host's certificate must chain to; absent = the system CAs. */
+  caCert?: string | undefined;
   credentials?: PlainCredentials | undefined;
 };
 
-export type RemoteErrorCode = "UNSUPPORTED" | "BAD_URI" | "HOST_KEY_UNKNOWN" | "HOST_KEY_CHANGED" | "AUTH_FAILED" | "NOT_FOUND" | "CONNECT";
+export type RemoteErrorCode = "UNSUPPORTED" | "BAD_URI" | "HOST_KEY_UNKNOWN" | "HOST_KEY_CHANGED" | "AUTH_FAILED" | "NOT_FOUND" | "CERTIFICATE" | "CONNECT";
 
 export class RemoteSourceError extends Error {
   readonly code: RemoteErrorCode;
@@ -38,17 +41,40 @@ export class RemoteSourceError extends Error {
   }
 }
 
-const HTTPS_SCHEMES = new Set(["esx", "gsx", "vpx"]);
+const UNSUPPORTED_SCHEMES = new Set(["gsx", "vpx"]);
 
-/** Remote schemes whose disks Ferry cannot read yet, with what to do instead. */
+function schemeOf(uri: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase();
+}
+
+/** Remote schemes whose disks Ferry cannot read yet (vpx://, gsx://), with what to do instead. */
 export function unsupportedRemote(uri: string): RemoteSourceError | undefined {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase();
-  if (!scheme || !HTTPS_SCHEMES.has(scheme)) return undefined;
+  const scheme = schemeOf(uri);
+  if (!scheme || !UNSUPPORTED_SCHEMES.has(scheme)) return undefined;
   return new RemoteSourceError(
     "UNSUPPORTED",
-    `${scheme}:// sources are not supported yet: Ferry reads remote disks over ssh only (ssh://, xen+ssh://). ` +
+    `${scheme}:// sources are not supported yet: Ferry reads remote disks over ssh (ssh://, xen+ssh://) or from an ESX host over https (esx://). ` +
       "Copy the guest's disks to the agent host (or a host reachable over ssh) and convert it with -i libvirtxml.",
   );
+}
+
+/**
+ * `-i libvirt -ic esx://|vpx://|gsx://`: virsh's ESX driver talks to a real vSphere API, which
+ * Ferry does not drive. The disks of an ESX guest are read with -i libvirtxml and remote esx://.
+ */
+export function unsupportedLibvirtInput(uri: string): RemoteSourceError | undefined {
+  const scheme = schemeOf(uri);
+  if (scheme !== "esx" && scheme !== "gsx" && scheme !== "vpx") return undefined;
+  return new RemoteSourceError(
+    "UNSUPPORTED",
+    `-i libvirt -ic ${scheme}:// is not supported: Ferry does not read the guest's XML through virsh's ESX driver. ` +
+      "Give the guest's domain XML with -i libvirtxml" + (scheme === "esx" ? " and the source's remote esx://user@host/, so its disks are read over https." : "."),
+  );
+}
+
+/** esx:// remotes are read over https (remote-https.ts), every other one over ssh. */
+export function isHttpsRemote(uri: string): boolean {
+  return schemeOf(uri) === "esx";
 }
 
 /** `ssh://user@host:port[/]` or `xen+ssh://user@host[:port]/` -> where to connect. */
@@ -62,6 +88,7 @@ export function parseRemoteUri(uri: string): RemoteEndpoint {
     throw new RemoteSourceError("BAD_URI", `Not a remote source URI: ${uri} (it should look like ssh://root@host:22 or xen+ssh://root@host/)`);
   }
   if (url.protocol !== "ssh:" && !url.protocol.endsWith("+ssh:")) {
+    if (url.protocol === "esx:") throw new RemoteSourceError("BAD_URI", `${uri} is read over https, not ssh (openRemoteDisks dispatches it)`);
     throw new RemoteSourceError("BAD_URI", `${url.protocol}// is not a remote source Ferry reads disks from: use ssh://user@host[:port] or xen+ssh://user@host/`);
   }
   if (url.password) throw new RemoteSourceError("BAD_URI", "Put the ssh password in the conversion's credentials, not in the URI (URIs are shown and logged).");
@@ -107,9 +134,9 @@ export type RemoteDisks = {
   close(): Promise<void>;
 };
 
-type Server = { child: ChildProcess; stderr: () => string; exited: Promise<void> };
+export type Server = { child: ChildProcess; stderr: () => string; exited: Promise<void> };
 
-function startServer(nbdkit: string, args: string[], env: Env | undefined): Server {
+export function startServer(nbdkit: string, args: string[], env: Env | undefined): Server {
   const child = spawn(nbdkit, args, { detached: true, stdio: ["ignore", "ignore", "pipe"], env: (env ?? process.env) as NodeJS.ProcessEnv });
   let err = "";
   child.stderr?.setEncoding("utf8");
@@ -121,7 +148,7 @@ function startServer(nbdkit: string, args: string[], env: Env | undefined): Serv
   return { child, stderr: () => err, exited };
 }
 
-async function waitReady(server: Server, pidfile: string, signal: AbortSignal): Promise<void> {
+export async function waitReady(server: Server, pidfile: string, signal: AbortSignal): Promise<void> {
   // nbdkit writes its pidfile once the socket accepts connections.
   for (let i = 0; i < 600; i++) {
     if (existsSync(pidfile)) return;
@@ -132,7 +159,7 @@ async function waitReady(server: Server, pidfile: string, signal: AbortSignal): 
   throw new Error("nbdkit did not open its socket within 30 s");
 }
 
-async function stop(server: Server): Promise<void> {
+export async function stop(server: Server): Promise<void> {
   if (server.child.exitCode === null && server.child.signalCode === null && server.child.pid !== undefined) {
     try {
       process.kill(-server.child.pid, "SIGTERM");
@@ -148,6 +175,7 @@ async function stop(server: Server): Promise<void> {
  * the refusal comes with its reason before any stage starts. The caller must `close()`.
  */
 export async function openRemoteDisks(ctx: StageContext, source: RemoteSource, paths: readonly string[], options: { env?: Env | undefined } = {}): Promise<RemoteDisks> {
+  if (isHttpsRemote(source.uri)) return openHttpsDisks(ctx, source, paths, options);
   const endpoint = parseRemoteUri(source.uri);
   const nbdkit = which("nbdkit", options.env);
   if (!nbdkit) throw new MissingToolsError([{ tool: "nbdkit", package: "nbdkit" }]);

@@ -1,10 +1,10 @@
 // The source stage for local inputs: `-i libvirtxml FILE` (domain XML on the agent host) and
 // `-i libvirt -ic URI GUEST` (`virsh dumpxml`, the guest must be shut off). Disks on another
-// host are read by remote.ts (ssh); esx:// and vpx:// are refused here, before virsh runs.
+// host are read by remote.ts (ssh, https); -ic esx:// and vpx:// are refused here, before virsh runs.
 import { readFile, stat } from "node:fs/promises";
 import { parseDomainXml, type SourceGuest } from "../v2v/index.ts";
 import type { StageContext } from "./context.ts";
-import { unsupportedRemote } from "./remote.ts";
+import { unsupportedLibvirtInput } from "./remote.ts";
 import { preflight, run, type Env } from "./tools.ts";
 
 export const SOURCE_STAGE = "source";
@@ -46,7 +46,7 @@ async function readLibvirtXml(ctx: StageContext, file: string): Promise<SourceRe
 
 async function readLibvirt(ctx: StageContext, uri: string, name: string, env: Env | undefined): Promise<SourceResult> {
   ctx.log("info", `Setting up the source: -i libvirt -ic ${uri} ${name}`, SOURCE_STAGE);
-  const unsupported = unsupportedRemote(uri);
+  const unsupported = unsupportedLibvirtInput(uri);
   if (unsupported) throw unsupported;
   const virsh = preflight(["virsh"], { env }).virsh;
   const state = (await run(ctx, virsh, ["-c", uri, "domstate", "--", name], { env })).stdout.trim();
