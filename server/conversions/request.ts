@@ -211,7 +211,11 @@ export function conversionRequestSchema(options: { profiles?: readonly string[] 
       ctx.addIssue({ code: "custom", path: ["profile"], message: `There is no profile named ${value.profile}` });
     }
     if (value.credentials && !readsOverSsh(value.source as TConversionSource)) {
-      ctx.addIssue({ code: "custom", path: ["credentials"], message: "Credentials are only used to read a remote source's disks over ssh: give the remote host (ssh://user@host) or an -ic xen+ssh:// URI." });
+      ctx.addIssue({ code: "custom", path: ["credentials"], message: "Credentials are only used to read a remote source's disks over ssh or https: give the remote host (ssh://user@host or esx://user@host/) or an -ic xen+ssh:// URI." });
+    }
+    const remoteUri = (value.source as TConversionSource & { remote?: TRemote }).remote?.uri;
+    if (value.credentials?.privateKey && remoteUri !== undefined && /^esx:/i.test(remoteUri)) {
+      ctx.addIssue({ code: "custom", path: ["credentials", "privateKey"], message: "An ESX host is read over https with a user name and password: a private key is for ssh sources." });
     }
     return { ...value, network: network.length ? network : undefined, bridge: bridge.length ? bridge : undefined };
   }) as unknown as z.ZodType<TConversionRequest, TConversionRequestInput>;

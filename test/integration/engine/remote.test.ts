@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createMemoryContext } from "../../../server/engine/context.ts";
 import { copyDisks } from "../../../server/engine/copy.ts";
 import { inspectGuest, NoOperatingSystemError } from "../../../server/engine/inspect.ts";
-import { openRemoteDisks, parseRemoteUri, RemoteSourceError, type RemoteSource } from "../../../server/engine/remote.ts";
+import { openRemoteDisks, parseRemoteUri, unsupportedLibvirtInput, RemoteSourceError, type RemoteSource } from "../../../server/engine/remote.ts";
 import { Secret } from "../../../server/v2v/domain-xml.ts";
 import { startSshd, type TestSshd } from "../../helpers/sshd.ts";
 import { MiB, processesMentioning, qemuImgCompare, rawImage, scratch } from "./helpers.ts";
@@ -111,10 +111,12 @@ describe("remote disks over ssh", () => {
     expect(error.message).toBe(`The source disk ${missing} does not exist on 127.0.0.1 port ${sshd.port} (sftp: No such file).`);
   });
 
-  test("URIs: ssh:// and xen+ssh:// name the host; esx:// is not supported yet; a password in the URI is refused", () => {
+  test("URIs: ssh:// and xen+ssh:// name the host; vpx:// is not supported yet; -ic esx:// is refused; a password in the URI is refused", () => {
     expect(parseRemoteUri("xen+ssh://root@xen.example/")).toEqual({ user: "root", host: "xen.example", port: undefined });
     expect(parseRemoteUri("ssh://admin@[::1]:2200")).toEqual({ user: "admin", host: "::1", port: 2200 });
-    expect(() => parseRemoteUri("esx://esx.example/?no_verify=1")).toThrow(/^esx:\/\/ sources are not supported yet: Ferry reads remote disks over ssh only/);
+    expect(() => parseRemoteUri("vpx://vc.example/dc/host")).toThrow(/^vpx:\/\/ sources are not supported yet: Ferry reads remote disks over ssh \(ssh:\/\/, xen\+ssh:\/\/\) or from an ESX host over https \(esx:\/\/\)/);
+    expect(unsupportedLibvirtInput("esx://esx.example/?no_verify=1")?.message).toBe("-i libvirt -ic esx:// is not supported: Ferry does not read the guest's XML through virsh's ESX driver. Give the guest's domain XML with -i libvirtxml and the source's remote esx://user@host/, so its disks are read over https.");
+    expect(unsupportedLibvirtInput("xen+ssh://root@xen/")).toBeUndefined();
     expect(() => parseRemoteUri("ssh://root:hunter2@host/")).toThrow("Put the ssh password in the conversion's credentials, not in the URI");
     expect(() => parseRemoteUri("http://host/")).toThrow("http:// is not a remote source Ferry reads disks from");
   });
