@@ -2,12 +2,13 @@
 // (test/helpers/esx-https.ts, certificate from a CA made here, Basic auth, byte ranges) serves
 // the flat extent of a datastore path; nbdkit's curl plugin serves it as NBD; copy and inspect
 // read it through that. Wrong password, wrong CA and a missing file are refused with reasons.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createMemoryContext } from "../../../server/engine/context.ts";
 import { copyDisks } from "../../../server/engine/copy.ts";
 import { inspectGuest, NoOperatingSystemError } from "../../../server/engine/inspect.ts";
+import { runPipeline } from "../../../server/engine/pipeline.ts";
 import { openRemoteDisks, RemoteSourceError, type RemoteSource } from "../../../server/engine/remote.ts";
 import { Secret } from "../../../server/v2v/domain-xml.ts";
 import { startEsx, type TestEsx } from "../../helpers/esx-https.ts";
@@ -103,6 +104,25 @@ describe("ESX disks over https", () => {
     expect(error.code).toBe("NOT_FOUND");
     expect(error.message).toBe(`The source disk [datastore1] Fedora 11/missing.vmdk does not exist on 127.0.0.1:${PORT} (https: 404 Not Found for its -flat.vmdk extent).`);
   });
+
+  test("the pipeline: -i libvirtxml with the ESX guest's XML and remote esx:// reads its datastore disk over https, then inspection finds no OS", async () => {
+    const fixture = readFileSync(join(import.meta.dirname, "../../fixtures/domains/esx-vmware.xml"), "utf8");
+    const xml = join(tmp.dir, "esx-guest.xml");
+    writeFileSync(xml, fixture.replace("[datastore] directory/Fedora11.vmdk", DISK));
+    const ctx = createMemoryContext({ scratchDir: tmp.dir });
+    const request = {
+      source: { method: "libvirtxml" as const, file: xml },
+      output: { method: "local" as const, storage: join(tmp.dir, "out") },
+      dryRun: true,
+      remote: { uri: good().uri, caCert: esx.caCert },
+      credentials: { password: new Secret(esx.password) },
+    };
+    await expect(runPipeline(ctx, { request, files: [] })).rejects.toThrow(NoOperatingSystemError);
+    const messages = ctx.lines.map((l) => l.message);
+    expect(messages).toContain(`Reading the source disks over https from ESX root@127.0.0.1:${PORT} (nbdkit curl plugin, read-only; with a password; certificate checked against the CA given with the source)`);
+    expect(processesMentioning(`127.0.0.1:${PORT}/folder`)).toEqual([]);
+    expect(JSON.stringify(ctx.lines)).not.toContain(esx.password);
+  }, 300_000);
 
   test("nothing listening: CONNECT, with curl's reason", async () => {
     const error = await refusal({ ...good(), uri: `esx://root@127.0.0.1:8449/` });
