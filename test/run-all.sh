@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # libvirt-daemon-system runs the libvirtd the output tests start; nbdkit serves throttled sources to the agent tests
 # and, with its ssh plugin (in the nbdkit package), remote source disks; openssh-server is the loopback sshd the
 # remote-source tests start (test/helpers/sshd.ts), openssh-client its ssh-keygen.
-PACKAGES=(chromium qemu-utils xorriso genisoimage libvirt-clients libvirt-daemon-system qemu-system-x86 nbdkit libnbd-bin libguestfs-tools virt-v2v linux-image-amd64 rpm openssh-server openssh-client)
+PACKAGES=(chromium qemu-utils xorriso genisoimage libvirt-clients libvirt-daemon-system qemu-system-x86 nbdkit libnbd-bin libguestfs-tools virt-v2v linux-image-amd64 rpm openssh-server openssh-client openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
