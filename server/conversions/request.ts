@@ -59,7 +59,7 @@ const ZLibvirtXmlSource = z.object({
 
 const ZLibvirtSource = z.object({
   method: z.literal("libvirt"),
-  uri: z.preprocess(text, z.string({ error: "Give the source libvirt URI (-ic), e.g. xen+ssh://root@xen.example/." }).regex(URI, "Not a libvirt URI: it should look like xen+ssh://root@host/ or esx://host/?no_verify=1.")),
+  uri: z.preprocess(text, z.string({ error: "Give the source libvirt URI (-ic), e.g. xen+ssh://root@xen.example/." }).regex(URI, "Not a libvirt URI: it should look like xen+ssh://root@host/ or qemu+ssh://root@host/system.")),
   guest: z.preprocess(text, z.string({ error: "Name the guest to convert." }).min(1, "Name the guest to convert.")),
   /** With xen+ssh://, the disks are read over ssh from the -ic host (or from `uri` here). */
   remote: z.object({ uri: remoteUri, knownHosts }).optional(),

@@ -52,7 +52,7 @@ describe("each field's error", () => {
     ["unknown disk override", { "source.disks.0.from": "/dev/nope", "source.disks.0.to": "/x" }, "source.disks", "The guest has no disk /dev/nope (its disks: /dev/HostVG/XenGuest1)."],
     ["relative disk override", { "source.disks.0.from": "/dev/HostVG/XenGuest1", "source.disks.0.to": "x.img" }, "source.disks", "The path on the agent host for /dev/HostVG/XenGuest1 must be absolute: x.img."],
     ["bad input method", { "source.method": "ova" }, "source.method", "ova is not a valid input method."],
-    ["bad source URI", { "source.method": "libvirt", "source.uri": "xenhost", "source.guest": "g" }, "source.uri", "Not a libvirt URI: it should look like xen+ssh://root@host/ or esx://host/?no_verify=1."],
+    ["bad source URI", { "source.method": "libvirt", "source.uri": "xenhost", "source.guest": "g" }, "source.uri", "Not a libvirt URI: it should look like xen+ssh://root@host/ or qemu+ssh://root@host/system."],
     ["missing guest", { "source.method": "libvirt", "source.uri": "qemu:///system", "source.guest": " " }, "source.guest", "Name the guest to convert."],
     ["bad output method", { "output.method": "vdsm" }, "output.method", "vdsm is not a valid output method."],
     ["output URI with local", { "output.method": "local", "output.storage": "/var/tmp", "output.uri": "qemu:///system" }, "output.uri", "An output URI (-oc) is only used with -o libvirt."],

@@ -106,7 +106,7 @@ function XmlSource({ errors }: { errors: Errors }) {
 function LibvirtSource({ errors }: { errors: Errors }) {
   return (
     <div className="grid gap-4 sm:grid-cols-2">
-      <Field id="source-uri" label="Source URI (-ic)" required error={errors?.["source.uri"]} hint="xen+ssh://root@xen.example/, esx://esx.example/?no_verify=1, qemu:///system">
+      <Field id="source-uri" label="Source URI (-ic)" required error={errors?.["source.uri"]} hint="xen+ssh://root@xen.example/, qemu+ssh://root@kvm.example/system, qemu:///system (ESX: upload the domain XML instead; its disks are read over https)">
         <Input name="source.uri" autoComplete="off" placeholder="xen+ssh://root@xen.example/" className="font-mono" />
       </Field>
       <Field id="source-guest" label="Guest" required error={errors?.["source.guest"]} hint="Its libvirt name on that host; it must be shut off.">
