@@ -29,6 +29,11 @@ fi
 npm install --no-audit --no-fund
 
 mkdir -p test-results
+# Build the console once, before any test starts one: the projects below run side by side, and
+# two `next build`s in one directory would trip over each other.
+NEXT_TELEMETRY_DISABLED=1 NODE_ENV=production npx next build >test-results/next-build.log 2>&1 || { cat test-results/next-build.log; exit 1; }
+export FERRY_E2E_SKIP_BUILD=1
+
 status=0
 npx vitest run --config test/vitest.config.ts --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
 

@@ -20,6 +20,10 @@ export default defineConfig({
   root,
   resolve: { alias: { "@": root } },
   test: {
+    // Projects run side by side, each sequential project on one worker of its own: most of the
+    // time goes to waiting on appliances, consoles and browsers, not to this process's CPU (the
+    // default on a 2-core machine, one worker in all, would run everything one file at a time).
+    maxWorkers: 4,
     projects: [
       {
         extends: true,

@@ -7,7 +7,6 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createMemoryContext } from "../../../server/engine/context.ts";
-import { inspectGuest } from "../../../server/engine/inspect.ts";
 import { INSTALL_STAGE, InstallFailedError, installSoftware } from "../../../server/engine/install.ts";
 import { buildTransferIso } from "../../../server/engine/transfer-iso.ts";
 import { parseConfig, planSoftware, type GuestFacts } from "../../../server/v2v/index.ts";
@@ -84,34 +83,13 @@ describe("installSoftware", () => {
     expect(result).toEqual({ installed: [], upgraded: [] });
     expect(c.lines).toContainEqual({ level: "info", message: "The virtio capability is already satisfied: nothing to install", stage: INSTALL_STAGE });
   });
-
-  test("the planned kernel RPM, from the transfer ISO, is installed alongside kernel-xen", async () => {
-    const software = plan(facts);
-    expect(software.kernel).toMatchObject({ name: "kernel", version: "2.6.18", release: "164.el5", replaces: "kernel-xen" });
-    expect(software.files.map((f) => f.path)).toEqual([KERNEL_PATH]);
-    const c = ctx();
-    let started = Date.now();
-    const result = await installSoftware(c, { disks: [{ path: guest.disk, format: "raw" }], software, iso });
-    console.log(`install: ${Date.now() - started} ms`);
-    expect(result).toEqual({ installed: [KERNEL_PATH], upgraded: [] });
-    expect(c.lines.map((l) => l.message)).toContain(`Installed ${KERNEL_PATH} alongside the existing kernel (rpm -i)`);
-    expect(c.events.at(-1)).toMatchObject({ stage: INSTALL_STAGE, done: 4, total: 4 });
-
-    // The guest's rpm database now has both kernels; grub's default is still the Xen one.
-    const i = ctx();
-    started = Date.now();
-    const after = await inspectGuest(i, [{ path: guest.disk, format: "raw" }]);
-    console.log(`inspect after install (two launches): ${Date.now() - started} ms`);
-    expect(after.packages).toContainEqual({ name: "kernel", epoch: null, version: "2.6.18", release: "164.el5", arch: "x86_64" });
-    expect(after.packages.some((p) => p.name === "kernel-xen")).toBe(true);
-    expect(after.kernel).toMatchObject({ name: "kernel-xen", xen: true });
-    expect(i.lines.map((l) => l.message)).toContain("Reading the boot loader configuration to find which of 2 kernels boots");
-  }, SLOW);
 });
 
-// The in-place conversion after this install (virtio drivers, fstab, grub, console,
-// modprobe.conf, initrd) is checked on the pipeline's output disk by pipeline.test.ts, which
-// runs the same stages in order: converting here too would cost another two appliance launches.
+// Installing the planned kernel RPM from the transfer ISO, and the in-place conversion after it
+// (virtio drivers, fstab, grub, console, modprobe.conf, initrd, the rpm database with both
+// kernels and grub's new default read back by inspection) are checked on the pipeline's output
+// disk by pipeline.test.ts, which runs the same stages in order: doing it here too would cost
+// CI several more appliance launches.
 
 describe("installSoftware failures", () => {
   test("rpm refusing a package: the failure names the step and carries rpm's output", async () => {

@@ -130,6 +130,8 @@ describe("the RHEL 5.4 Xen guest to KVM under libvirt", () => {
     expect(ctx.lines).toContainEqual({ level: "info", message: "Drivers installed: block virtio-blk, network virtio-net", stage: "convert" });
     const after = await inspectGuest(createMemoryContext({ scratchDir: tmp.dir }), [{ path: disk.targetPath, format: "qcow2" }]);
     expect(after.packages).toContainEqual({ name: "kernel", epoch: null, version: "2.6.18", release: "164.el5", arch: "x86_64" });
+    expect(after.packages.some((p) => p.name === "kernel-xen")).toBe(true); // installed alongside
+    expect(after.kernel).toMatchObject({ name: "kernel", xen: false }); // grub's default, read by inspection
 
     // The source disk is untouched (the conversion worked on the copy).
     expect(sha256(guest.disk)).toBe(sourceSum);
