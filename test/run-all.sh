@@ -34,12 +34,35 @@ mkdir -p test-results
 NEXT_TELEMETRY_DISABLED=1 NODE_ENV=production npx next build >test-results/next-build.log 2>&1 || { cat test-results/next-build.log; exit 1; }
 export FERRY_E2E_SKIP_BUILD=1
 
+# Three vitest processes side by side (one vitest process runs its files one at a time on a
+# 2-core machine): unit + e2e, integration, and the libguestfs tests on the RHEL 5.4 guest (most
+# of their time is spent waiting on emulated appliances, consoles and browsers). Each writes its
+# own log and JSON report; the logs are printed in turn when all have finished.
+# Arguments given to this script (e.g. a file filter) go to each of them.
+run_group() {
+  local name=$1; shift
+  npx vitest run --config test/vitest.config.ts "$@" --reporter=default --reporter=json \
+    --outputFile.json="test-results/vitest-$name.json" --passWithNoTests >"test-results/vitest-$name.log" 2>&1
+}
+run_group main --project unit --project e2e "$@" & main=$!
+run_group integration --project integration "$@" & integration=$!
+run_group guest --project guest "$@" & guest=$!
 status=0
-npx vitest run --config test/vitest.config.ts --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
+for pid in $main $integration $guest; do wait "$pid" || status=1; done
+for name in main integration guest; do
+  echo "===== vitest: $name ====="
+  cat "test-results/vitest-$name.log"
+done
 
 node -e '
-const r = JSON.parse(require("fs").readFileSync("test-results/vitest.json", "utf8"));
-const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+const fs = require("fs");
+let passed = 0, failed = 0, skipped = 0;
+for (const name of ["main", "integration", "guest"]) {
+  const file = `test-results/vitest-${name}.json`;
+  if (!fs.existsSync(file)) { console.log(`vitest ${name}: no report (see its log above)`); failed++; continue; }
+  const r = JSON.parse(fs.readFileSync(file, "utf8"));
+  passed += r.numPassedTests; failed += r.numFailedTests; skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+}
+console.log(`vitest: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 ' || true
 exit $status

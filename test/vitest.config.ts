@@ -1,7 +1,7 @@
 // One vitest configuration, four projects: unit (pure, fast), integration (real Postgres and
 // real tools), guest (the real libguestfs/virt-v2v tools on the RHEL 5.4 test guest: minutes of
-// emulated appliances, so they run beside the other projects rather than after them), e2e (the
-// built console driven through Debian's chromium).
+// emulated appliances: test/run-all.sh runs them in a vitest process of their own beside the
+// others), e2e (the built console driven through Debian's chromium).
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -20,10 +20,6 @@ export default defineConfig({
   root,
   resolve: { alias: { "@": root } },
   test: {
-    // Projects run side by side, each sequential project on one worker of its own: most of the
-    // time goes to waiting on appliances, consoles and browsers, not to this process's CPU (the
-    // default on a 2-core machine, one worker in all, would run everything one file at a time).
-    maxWorkers: 4,
     projects: [
       {
         extends: true,
