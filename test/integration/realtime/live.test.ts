@@ -29,7 +29,16 @@ let cookie: string;
 const clients: LiveClient[] = [];
 
 function consoleEnv(url: string) {
-  return { DATABASE_URL: url, FERRY_EMBEDDED_AGENT: "0", FERRY_SECRET: "live-test-secret-shared-by-both-consoles", FERRY_ADMIN_EMAIL: admin.email, FERRY_ADMIN_PASSWORD: admin.password };
+  // Two consoles on one external database share the session secret and the credentials key
+  // (the console refuses to start in production on an external database without the latter).
+  return {
+    DATABASE_URL: url,
+    FERRY_EMBEDDED_AGENT: "0",
+    FERRY_SECRET: "live-test-secret-shared-by-both-consoles",
+    FERRY_SECRET_KEY: Buffer.alloc(32, 7).toString("base64"),
+    FERRY_ADMIN_EMAIL: admin.email,
+    FERRY_ADMIN_PASSWORD: admin.password,
+  };
 }
 
 beforeAll(async () => {
