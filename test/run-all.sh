@@ -66,5 +66,6 @@ for (const name of ["main", "integration", "guest"]) {
 }
 // A file whose setup fails counts its tests as skipped: say so, or a red run reads as green.
 console.log(`vitest: ${passed} passed, ${failed} failed, ${skipped} skipped${failedFiles ? `, ${failedFiles} test file(s) failed` : ""}`);
-' || true
+process.exit(failed || failedFiles ? 1 : 0);
+' || status=1
 exit $status
