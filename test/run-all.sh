@@ -63,6 +63,13 @@ for (const name of ["main", "integration", "guest"]) {
   const r = JSON.parse(fs.readFileSync(file, "utf8"));
   passed += r.numPassedTests; failed += r.numFailedTests; skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   failedFiles += r.numFailedTestSuites ?? 0;
+  // Name what failed here, last: CI shows only the tail of a long log.
+  for (const file of r.testResults ?? []) {
+    const where = file.name.replace(process.cwd() + "/", "");
+    const tests = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+    if (file.status === "failed" && tests.length === 0) console.log(`FAILED ${name}: ${where}: ${String(file.message ?? "").split("\n").slice(0, 3).join(" | ").slice(0, 400)}`);
+    for (const t of tests) console.log(`FAILED ${name}: ${where} > ${t.fullName}: ${String(t.failureMessages?.[0] ?? "").split("\n").slice(0, 3).join(" | ").slice(0, 400)}`);
+  }
 }
 // A file whose setup fails counts its tests as skipped: say so, or a red run reads as green.
 console.log(`vitest: ${passed} passed, ${failed} failed, ${skipped} skipped${failedFiles ? `, ${failedFiles} test file(s) failed` : ""}`);
