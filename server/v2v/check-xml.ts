@@ -56,7 +56,15 @@ function referenceChecker(text: string): (from: number, to: number) => XmlProble
 
 type Open = { name: string; offset: number };
 
-export function checkXml(text: string, positionOf: (offset: number) => { line: number; column: number }): XmlProblem | undefined {
+/**
+ * `maxDepth`: how deep elements may nest (an explicit stack, so depth itself costs no call
+ * stack here; the limit protects the tree built after this check and everything that walks it).
+ */
+export function checkXml(
+  text: string,
+  positionOf: (offset: number) => { line: number; column: number },
+  maxDepth = Number.POSITIVE_INFINITY,
+): XmlProblem | undefined {
   const checkReferences = referenceChecker(text);
   const stack: Open[] = [];
   let seenRoot = false;
@@ -161,7 +169,12 @@ export function checkXml(text: string, positionOf: (offset: number) => { line: n
       const at = j + (text.slice(j).search(/\S/) === -1 ? 0 : text.slice(j).search(/\S/));
       return { offset: at, message: `malformed attribute or unclosed start tag <${name}>` };
     }
-    if (end[1] !== "/") stack.push({ name, offset: lt });
+    if (end[1] !== "/") {
+      if (stack.length >= maxDepth) {
+        return { offset: lt, message: `elements are nested more than ${maxDepth} deep (at <${name}>)`, kind: "forbidden" };
+      }
+      stack.push({ name, offset: lt });
+    }
     i = j + end[0].length;
   }
 

@@ -3,7 +3,7 @@
 // memory, vcpus, os, features, disks, removable media, NICs and graphics, each list in
 // document order. Untrusted input: same checks as virt-v2v.conf (no DOCTYPE, no entities).
 import { V2vError, formatIssue, type ConfigIssue } from "./errors.ts";
-import { checkXml } from "./check-xml.ts";
+import { DOMAIN_XML_LIMITS, guardXml } from "./xml-guard.ts";
 import { attrsOf, childrenOf, createCtx, pos, startOf, tagOf, textOf, type Ctx } from "./parse-context.ts";
 import { CDATA, TEXT, createConfigParser, type OrderedNode } from "./xml-options.ts";
 
@@ -286,7 +286,7 @@ function positiveInt(ctx: Ctx, node: OrderedNode): number {
 }
 
 function checkedTree(ctx: Ctx, text: string): OrderedNode {
-  const problem = checkXml(text, (offset) => pos(ctx, offset));
+  const problem = guardXml(text, DOMAIN_XML_LIMITS, (offset) => pos(ctx, offset));
   if (problem) {
     // check-xml words some messages for virt-v2v.conf; say them for domain XML.
     let message = `malformed XML: ${problem.message}`;
