@@ -4,7 +4,8 @@
 // nothing. Then the bad XML corpus through the API: domain XML in POST /conversions and
 // virt-v2v.conf in POST /layers/{id}/import, each refused with the corpus's message under its
 // field, and bodies over the cap refused before they are read whole.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import type { Actor } from "../../../server/auth/actor.ts";
@@ -111,6 +112,7 @@ function judge(what: string, answer: Answer, field: string): string[] {
 }
 
 beforeAll(async () => {
+  process.env.FERRY_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "ferry-bad-input-api-"));
   const fresh = await freshDatabase("bad_input_api");
   prisma = fresh.prisma;
   process.env.DATABASE_URL = fresh.url;
