@@ -160,8 +160,8 @@ describe("every server action refuses overlong, mistyped and unknown fields by n
   });
 
   test("diffRevisionsAction (called with arguments, not a form) refuses junk without throwing", async () => {
-    const diff = actions.get("app/(console)/configuration/actions.ts#diffRevisionsAction") as unknown as (layerId: unknown, from?: unknown, to?: unknown) => Promise<{ ok: boolean; message?: string }>;
-    for (const args of [[MB], [ids.layer, "abc"], [ids.layer, 1, { x: 1 }], [12345], [ids.layer, -1, 1e300]]) {
+    const diff = actions.get("app/(console)/configuration/actions.ts#diffRevisionsAction") as unknown as (...args: unknown[]) => Promise<{ ok: boolean; message?: string }>;
+    for (const args of [[MB], [ids.layer, "abc"], [ids.layer, 1, { x: 1 }], [12345], [ids.layer, -1, 1e300]] as unknown[][]) {
       const result = await diff(...args);
       expect(result.ok, JSON.stringify(args).slice(0, 80)).toBe(false);
       expect(result.message?.length ?? 0).toBeLessThan(2000);
