@@ -20,8 +20,11 @@ function reservedName(name: string, offset: number): XmlProblem {
   return { offset, message: `'${name}' is not allowed as an element or attribute name`, kind: "forbidden" };
 }
 
+// XML 1.0's Char production: no C0 control but tab, newline and carriage return, no
+// surrogates, no U+FFFE/U+FFFF.
 function validCodePoint(n: number): boolean {
-  return Number.isFinite(n) && n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff);
+  if (!Number.isFinite(n) || n <= 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff) || n === 0xfffe || n === 0xffff) return false;
+  return n >= 0x20 || n === 0x9 || n === 0xa || n === 0xd;
 }
 
 /**

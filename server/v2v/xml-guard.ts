@@ -45,5 +45,13 @@ export function guardXml(
       kind: "forbidden",
     };
   }
+  // Characters XML 1.0 does not allow anywhere (a terminal escape, a NUL): one regex pass.
+  const bad = FORBIDDEN_CHAR.exec(text);
+  if (bad) {
+    const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    return { offset: bad.index, message: `the control character U+${code} is not allowed in XML` };
+  }
   return checkXml(text, positionOf, limits.maxDepth);
 }
+
+const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;

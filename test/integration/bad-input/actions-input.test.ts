@@ -168,3 +168,27 @@ describe("every server action refuses overlong, mistyped and unknown fields by n
     }
   });
 });
+
+describe("versions that are not [epoch:]version[-release]", () => {
+  const { cases } = JSON.parse(readFileSync(path.join(ROOT, "test/fixtures/bad/versions/cases.json"), "utf8")) as { cases: { minversion: string; expected: string }[] };
+
+  test.each(cases.map((c) => [JSON.stringify(c.minversion), c] as const))("minversion %s is refused in the capability form and in an import", async (_name, c) => {
+    const before = await rowCounts();
+    const save = actions.get("app/(console)/configuration/actions.ts#saveElementAction") as unknown as FormActionFn;
+    const fields = { layerId: ids.layer, baseRevision: "1", kind: "capability", index: "", name: "virtio", os: "rhel", major: "5", "deps.0.name": "kernel", "deps.0.minversion": c.minversion };
+    const saved = await save({ ok: false }, form(fields));
+    expect(saved.ok).toBe(false);
+    expect(saved.fieldErrors?.["deps.0.minversion"]).toEqual([c.expected]);
+
+    const preview = actions.get("app/(console)/configuration/actions.ts#previewImportAction") as unknown as FormActionFn;
+    const escaped = c.minversion.replace(/[\u0000-\u001f]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+    const text = `<virt-v2v>\n  <capability name="virtio" os="rhel" major="5">\n    <dep name="kernel" minversion="${escaped}"/>\n  </capability>\n</virt-v2v>\n`;
+    const imported = await preview({ ok: false }, form({ layerId: ids.layer, text, fileName: "site.conf" }));
+    expect(imported.ok).toBe(false);
+    // A control character never gets as far as the version rule: XML itself refuses it first.
+    const line = imported.fieldErrors?.text?.[0] ?? "";
+    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(c.minversion)) expect(line).toMatch(/^site\.conf:3:\d+: malformed XML: invalid character reference &#\d+;$/);
+    else expect(line).toBe(`site.conf:3:${line.split(":")[2]}: ${c.expected}`);
+    expect(await rowCounts()).toEqual(before);
+  });
+});
