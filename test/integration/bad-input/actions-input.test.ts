@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import type { Actor } from "../../../server/auth/actor.ts";
 import type { Db } from "../../../server/db/client.ts";
 import { seedVendorLayer } from "../../../server/config/seed-vendor-layer.ts";
+import { loadBadXmlCases, passwdFirstLine } from "../../helpers/bad-corpus.ts";
 import { freshDatabase } from "../db.ts";
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -189,6 +190,34 @@ describe("versions that are not [epoch:]version[-release]", () => {
     const line = imported.fieldErrors?.text?.[0] ?? "";
     if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(c.minversion)) expect(line).toMatch(/^site\.conf:3:\d+: malformed XML: invalid character reference &#\d+;$/);
     else expect(line).toBe(`site.conf:3:${line.split(":")[2]}: ${c.expected}`);
+    expect(await rowCounts()).toEqual(before);
+  });
+});
+
+describe("the bad XML corpus through the forms", () => {
+  const cases = loadBadXmlCases();
+
+  test.each(cases.map((c) => [c.name, c] as const))("%s is refused under its field", async (_name, c) => {
+    const before = await rowCounts();
+    const text = c.text(9);
+    let result: { ok: boolean; fieldErrors?: Record<string, string[]> };
+    let field: string;
+    if (c.kind === "conf") {
+      const preview = actions.get("app/(console)/configuration/actions.ts#previewImportAction") as unknown as FormActionFn;
+      result = await preview({ ok: false }, form({ layerId: ids.layer, file: new File([text], c.fileName) }));
+      field = "text";
+    } else {
+      const create = actions.get("app/(console)/conversions/actions.ts#createConversionAction") as unknown as FormActionFn;
+      result = await create({ ok: false }, form({ "source.method": "libvirtxml", "source.xml": text, "source.fileName": c.fileName, "output.method": "libvirt", "output.storage": "default", dryRun: "true" }));
+      field = "source.xml";
+    }
+    expect(result.ok).toBe(false);
+    const message = result.fieldErrors?.[field]?.[0];
+    // An empty upload is "no file": the form asks for one; over 32 MiB the import says so first.
+    if (text === "") expect(message).toBe("Paste or upload a virt-v2v.conf file.");
+    else if (c.kind === "conf" && text.length > 32 * 1024 * 1024) expect(message).toBe("The file is too large (at most 32 MiB).");
+    else expect(message).toBe(c.expected);
+    expect(JSON.stringify(result)).not.toContain(passwdFirstLine());
     expect(await rowCounts()).toEqual(before);
   });
 });
