@@ -290,9 +290,8 @@ function checkedTree(ctx: Ctx, text: string): OrderedNode {
   if (problem) {
     // check-xml words some messages for virt-v2v.conf; say them for domain XML.
     let message = `malformed XML: ${problem.message}`;
-    if (problem.kind === "forbidden" && text.startsWith("<!", problem.offset)) {
-      const word = /^<!([A-Za-z]+)/.exec(text.slice(problem.offset, problem.offset + 16))?.[1] ?? "";
-      message = `<!${word}> declarations are not allowed in domain XML (entities are never expanded in untrusted input)`;
+    if (problem.declaration !== undefined) {
+      message = `<!${problem.declaration}> declarations are not allowed in domain XML (entities are never expanded in untrusted input)`;
     } else if (problem.kind === "forbidden") {
       message = problem.message;
     } else if (problem.message.startsWith("no root element")) {
