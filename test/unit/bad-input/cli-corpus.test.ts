@@ -58,6 +58,17 @@ describe("ferry plan with the bad XML corpus", () => {
     expect(r.stderr).not.toContain(passwdFirstLine());
   });
 
+  test.each(["conf-billion-laughs", "conf-external-http", "domain-external-file", "domain-deep"])("ferry convert refuses %s the same way", async (name) => {
+    const c = cases.find((x) => x.name === name)!;
+    const file = join(dir, c.fileName);
+    writeFileSync(file, c.text(port));
+    const args = c.kind === "conf" ? ["convert", "-f", file, "-i", "libvirtxml", GOOD_XML, "-o", "local", "-os", dir] : ["convert", "-f", DB, "-i", "libvirtxml", file, "-o", "local", "-os", dir];
+    const r = await ferry(...args);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(file + c.expected.slice(c.fileName.length));
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   test("nothing was fetched", () => {
     expect(hits).toEqual([]);
   });
