@@ -14,7 +14,7 @@ export const ZNewAgentToken = z.object({
 });
 export type TNewAgentToken = z.infer<typeof ZNewAgentToken>;
 
-export const ZAgentTokenRef = z.object({ id: z.string().min(1, "Which token?") });
+export const ZAgentTokenRef = z.object({ id: z.string().min(1, "Which token?").max(200, "Unknown token.") });
 
 export type AgentTokenSummary = {
   id: string;

@@ -14,10 +14,41 @@ import { DEFAULT_STATUS, matchRoute, type Route } from "./routes.ts";
 
 const log = logger("api");
 
+// A JSON body larger than this is refused before it is read whole (a 32 MiB virt-v2v.conf
+// import, JSON-escaped, fits).
+export const MAX_JSON_BODY_BYTES = 48 * 1024 * 1024;
+
 function fieldErrors(error: z.ZodError, prefix = ""): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const issue of error.issues) (out[[prefix, ...issue.path.map(String)].filter(Boolean).join(".") || "_"] ??= []).push(issue.message);
+  const add = (path: PropertyKey[], message: string) => (out[[prefix, ...path.map(String)].filter(Boolean).join(".") || "_"] ??= []).push(message);
+  for (const issue of error.issues) {
+    // An unknown field is reported under its own name, so a caller sees which one to remove.
+    if (issue.code === "unrecognized_keys") for (const key of issue.keys) add([...issue.path, key], `Unknown field "${shortened(key)}": remove it (see /api/v1/docs).`);
+    else add(issue.path, issue.message);
+  }
   return out;
+}
+
+/** A caller's text in a message, cut short (a 1 MB name is not echoed back). */
+function shortened(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/** The body as text, refused past `max` bytes without reading more than that. */
+async function readCapped(request: Request, max: number): Promise<string> {
+  const tooLarge = () => new AppError("TOO_LARGE", `The request body is larger than ${max / 1024 / 1024} MiB.`);
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (declared > max) throw tooLarge();
+  if (!request.body) return "";
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > max) throw tooLarge();
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
 }
 
 function isToken(actor: Actor | null): actor is TokenActor {
@@ -41,8 +72,12 @@ function checkAccess(route: Route, actor: Actor | null): void {
 }
 
 async function readBody(route: Route, request: Request): Promise<unknown> {
-  if (route.body === undefined || route.body === "binary") return undefined;
-  const text = await request.text();
+  if (route.body === "binary") return undefined;
+  const text = await readCapped(request, MAX_JSON_BODY_BYTES);
+  if (route.body === undefined) {
+    if (text.trim() !== "") throw new AppError("INVALID_INPUT", `${route.method} ${route.path} takes no request body.`);
+    return undefined;
+  }
   let json: unknown = {};
   if (text.trim() !== "") {
     try {
@@ -56,21 +91,35 @@ async function readBody(route: Route, request: Request): Promise<unknown> {
   return parsed.data;
 }
 
+/** matchRoute, with a path segment that is not valid %-encoding (URIError) as no route at all. */
+function routeFor(method: string, path: string): ReturnType<typeof matchRoute> {
+  try {
+    return matchRoute(method, path);
+  } catch (e) {
+    if (e instanceof URIError) return null;
+    throw e;
+  }
+}
+
 export async function handleApiRequest(request: Request, segments: readonly string[]): Promise<Response> {
   const path = `/${segments.join("/")}`;
   let actor: Actor | null = null;
   try {
-    const found = matchRoute(request.method, path);
-    if (!found) throw new AppError("NOT_FOUND", `There is no API route ${path}: see /api/v1/docs.`);
+    const found = routeFor(request.method, path);
+    if (!found) throw new AppError("NOT_FOUND", `There is no API route ${shortened(path)}: see /api/v1/docs.`);
     if (!("route" in found)) {
       return Response.json({ error: { code: "METHOD_NOT_ALLOWED", message: `${path} takes ${found.allowed.join(", ")}, not ${request.method}.` } }, { status: 405, headers: { allow: found.allowed.join(", ") } });
     }
     const { route } = found;
     actor = await callerOf(request);
     checkAccess(route, actor);
-    if (route.params && !route.params.safeParse(found.params).success) throw new AppError("NOT_FOUND", `There is no ${path}.`);
+    if (route.params && !route.params.safeParse(found.params).success) throw new AppError("NOT_FOUND", `There is no ${shortened(path)}.`);
     const rawQuery = Object.fromEntries(new URL(request.url).searchParams);
     let query: Record<string, unknown> = rawQuery;
+    if (!route.query && Object.keys(rawQuery).length > 0) {
+      const fields = Object.fromEntries(Object.keys(rawQuery).map((k) => [k, [`Unknown query parameter "${shortened(k)}": ${route.method} ${route.path} takes none.`]]));
+      throw new AppError("INVALID_INPUT", "Check the query parameters.", fields);
+    }
     if (route.query) {
       const parsed = route.query.safeParse(rawQuery);
       if (!parsed.success) throw new AppError("INVALID_INPUT", "Check the query parameters.", fieldErrors(parsed.error));

@@ -8,88 +8,102 @@ import { CONVERSION_STATUSES } from "../conversions/status.ts";
 export const ZError = z
   .object({
     error: z.object({
-      code: z.string().meta({ description: "UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, INVALID_INPUT, RATE_LIMITED, UNAVAILABLE or INTERNAL" }),
+      code: z.string().meta({ description: "UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, INVALID_INPUT, RATE_LIMITED, UNAVAILABLE or INTERNAL" }),
       message: z.string(),
       fields: z.record(z.string(), z.array(z.string())).optional().meta({ description: "Messages per field (dotted path), for INVALID_INPUT" }),
     }),
   });
 
-export const ZId = z.object({ id: z.string().min(1) });
+export const ZId = z.object({ id: z.string().min(1).max(200) });
+
+// Bounds for what a caller may send: a name is a libvirt or file name, a path or URI at most
+// PATH_MAX. Objects are strict: an unknown field is refused by name, never silently dropped.
+const NAME_MAX = 255;
+const PATH_MAX = 4096;
+const name = () => z.string().max(NAME_MAX);
+const longText = () => z.string().max(PATH_MAX);
 
 /**
  * A documented choice that stays a string here: the conversions store checks the value and
  * answers in virt-v2v's words ("allocation scheme must be sparse or preallocated").
  */
-const oneOf = (values: string[], description: string) => z.string().optional().meta({ enum: values, description });
+const oneOf = (values: string[], description: string) => z.string().max(64).optional().meta({ enum: values, description });
 
 export const ZConversionInput = z
   .object({
-    source: z.union([
-      z.object({
+    source: z.discriminatedUnion("method", [
+      z.strictObject({
         method: z.literal("libvirtxml"),
+        // No length here: the XML guard refuses an oversized document with its own message.
         xml: z.string().meta({ description: "The domain XML text (virsh dumpxml), as -i libvirtxml FILE reads it" }),
-        fileName: z.string().optional(),
-        disks: z.record(z.string(), z.string()).optional().meta({ description: "Disk path in the XML -> its path on the agent host" }),
+        fileName: name().optional(),
+        disks: z.record(longText(), longText()).optional().meta({ description: "Disk path in the XML -> its path on the agent host" }),
       }),
-      z.object({ method: z.literal("libvirt"), uri: z.string().meta({ description: "-ic" }), guest: z.string() }),
+      z.strictObject({ method: z.literal("libvirt"), uri: longText().meta({ description: "-ic" }), guest: name() }),
     ]),
-    output: z.object({
+    output: z.strictObject({
       method: oneOf(["libvirt", "local", "rhev"], "-o (default libvirt)"),
-      uri: z.string().optional().meta({ description: "-oc" }),
-      storage: z.string().optional().meta({ description: "-os: pool, directory or export domain" }),
+      uri: longText().optional().meta({ description: "-oc" }),
+      storage: longText().optional().meta({ description: "-os: pool, directory or export domain" }),
       format: oneOf(["raw", "qcow2"], "-of"),
       allocation: oneOf(["sparse", "preallocated"], "-oa"),
-      name: z.string().optional().meta({ description: "-on" }),
+      name: name().optional().meta({ description: "-on" }),
     }),
-    profile: z.string().optional().meta({ description: "-p" }),
-    network: z.array(z.string()).optional().meta({ description: "-n values (NAME or IN:OUT)" }),
-    bridge: z.array(z.string()).optional().meta({ description: "-b values (NAME or IN:OUT)" }),
+    profile: name().optional().meta({ description: "-p" }),
+    network: z.array(z.string().max(2 * NAME_MAX + 1)).max(256).optional().meta({ description: "-n values (NAME or IN:OUT)" }),
+    bridge: z.array(z.string().max(2 * NAME_MAX + 1)).max(256).optional().meta({ description: "-b values (NAME or IN:OUT)" }),
     dryRun: z.boolean().default(false).meta({ description: "Plan only (ferry plan)" }),
-  });
+  })
+  .strict();
 
 export const ZConversionListQuery = z.object({
   status: z
     .string()
+    .max(500)
     .refine((v) => v.split(",").every((x) => x === "" || (CONVERSION_STATUSES as readonly string[]).includes(x)), `Statuses are ${CONVERSION_STATUSES.join(", ")} (comma-separated).`)
     .optional()
     .meta({ description: `Comma-separated: ${CONVERSION_STATUSES.join(", ")}` }),
-  guest: z.string().optional().meta({ description: "Guest name contains" }),
+  guest: name().optional().meta({ description: "Guest name contains" }),
   page: z.coerce.number().int().min(1).optional(),
   pageSize: z.coerce.number().int().min(1).max(200).optional(),
-});
+}).strict();
 
 export const ZLogQuery = z.object({
   after: z.coerce.number().int().min(-1).optional().meta({ description: "Lines with seq > after (poll with the last seq seen)" }),
   attempt: z.coerce.number().int().min(0).optional(),
   tail: z.coerce.number().int().min(1).max(5000).optional(),
-});
+}).strict();
 
-export const ZRetryInput = z.object({ replan: z.boolean().default(false) });
+export const ZRetryInput = z.strictObject({ replan: z.boolean().default(false) });
+
+const utcDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "A day is YYYY-MM-DD.").refine((d) => !Number.isNaN(Date.parse(d)), "Not a calendar day.");
 
 export const ZAuditQuery = z.object({
-  actor: z.string().optional(),
-  action: z.string().optional(),
-  target: z.string().optional().meta({ description: "TYPE or TYPE:ID" }),
-  before: z.string().regex(/^\d+$/).optional(),
+  actor: z.string().max(320).optional().meta({ description: "E-mail address contains" }),
+  action: name().optional(),
+  target: name().optional().meta({ description: "TYPE or TYPE:ID" }),
+  before: z.string().max(20).regex(/^\d+$/).optional(),
+  from: utcDay.optional().meta({ description: "UTC day (YYYY-MM-DD), included" }),
+  to: utcDay.optional().meta({ description: "UTC day (YYYY-MM-DD), included" }),
   limit: z.coerce.number().int().min(1).max(200).optional(),
-});
+}).strict();
 
-export const ZLayerInput = z.object({
+export const ZLayerInput = z.strictObject({
   name: z.string().min(1).max(100),
   description: z.string().max(500).optional(),
-  repositoryId: z.string().optional().meta({ description: "A software repository the layer's relative app paths resolve in" }),
+  repositoryId: z.string().max(200).optional().meta({ description: "A software repository the layer's relative app paths resolve in" }),
 });
-export const ZLayerImportInput = z.object({
+export const ZLayerImportInput = z.strictObject({
   baseRevision: z.number().int().min(0).meta({ description: "The layer revision the text replaces (refused with a conflict when someone saved since)" }),
   text: z.string().min(1).meta({ description: "A whole virt-v2v.conf document; it becomes the layer's new revision" }),
   fileName: z.string().max(255).optional(),
 });
 
-export const ZRepositoryInput = z.object({ name: z.string().min(1).max(100), description: z.string().max(500).optional() });
-export const ZFileQuery = z.object({ path: z.string().min(1).meta({ description: "Path inside the repository, e.g. rhel/5/kernel.rpm" }) });
+export const ZRepositoryInput = z.strictObject({ name: z.string().min(1).max(100), description: z.string().max(500).optional() });
+export const ZFileQuery = z.strictObject({ path: z.string().min(1).meta({ description: "Path inside the repository, e.g. rhel/5/kernel.rpm" }) });
 
 export const ZTokenInput = z
-  .object({
+  .strictObject({
     name: z.string().min(1).max(100),
     expiresInDays: z.number().int().min(1).max(366).default(30),
     readOnly: z.boolean().default(false).meta({ description: "Only GET requests" }),

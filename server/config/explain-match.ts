@@ -33,8 +33,8 @@ export const ZExplainQuery = z.object({
   name: z.string({ error: "Name is required." }).trim().min(1, { error: "Name is required.", abort: true }).max(100).regex(/^\S+$/, "Name must not contain spaces."),
   os: z.string({ error: "OS is required." }).trim().min(1, { error: "OS is required.", abort: true }).max(100).regex(/^\S+$/, "OS must not contain spaces."),
   distro: optional("Distro"),
-  major: optional("Major"),
-  minor: optional("Minor"),
+  major: optional("Major").refine((v) => v === undefined || /^\d+$/.test(v), "Major is a whole number, such as 5."),
+  minor: optional("Minor").refine((v) => v === undefined || /^\d+$/.test(v), "Minor is a whole number, such as 3."),
   arch: optional("Arch"),
 });
 export type TExplainQuery = z.input<typeof ZExplainQuery>;

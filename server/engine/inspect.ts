@@ -7,7 +7,8 @@ import { basename, join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import type { BootKernel, GuestFacts, InstalledPackage } from "../v2v/guest-facts.ts";
 import { compareEvr } from "../v2v/rpm-version.ts";
-import { decodeXmlText } from "../v2v/xml-options.ts";
+import { LineIndex, decodeXmlText } from "../v2v/xml-options.ts";
+import { TOOL_XML_LIMITS, guardXml } from "../v2v/xml-guard.ts";
 import type { StageContext } from "./context.ts";
 import { MissingToolsError } from "./errors.ts";
 import { preflight, run, which, type Env } from "./tools.ts";
@@ -91,7 +92,12 @@ function text(node: unknown): string | undefined {
 
 /** Every operating system in virt-inspector's XML (none for a blank disk). */
 export function parseInspectorXml(xml: string): InspectorOs[] {
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new InspectionOutputError("it declares a DOCTYPE or entities");
+  const lines = new LineIndex(xml);
+  const problem = guardXml(xml, TOOL_XML_LIMITS, (offset) => lines.at(offset));
+  if (problem) {
+    const at = lines.at(problem.offset);
+    throw new InspectionOutputError(`line ${at.line}, column ${at.column}: ${problem.message}`);
+  }
   let doc: Record<string, unknown>;
   try {
     doc = parser.parse(xml, true) as Record<string, unknown>;

@@ -4,9 +4,9 @@
 import { rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { XMLParser } from "fast-xml-parser";
-import { checkXml } from "../v2v/check-xml.ts";
 import type { ConversionPlan, OutputMethod, PlannedDisk } from "../v2v/index.ts";
 import { LineIndex } from "../v2v/xml-options.ts";
+import { TOOL_XML_LIMITS, guardXml } from "../v2v/xml-guard.ts";
 import type { StageContext } from "./context.ts";
 import { CancelledError } from "./errors.ts";
 import { pathExists } from "./paths.ts";
@@ -74,7 +74,7 @@ export function domainXmlName(plan: ConversionPlan, method: OutputMethod): { xml
   const xml = plan.domainXml;
   if (!xml) throw new OutputError("BAD_PLAN", `The plan has no domain XML for -o ${method}.`);
   const lines = new LineIndex(xml);
-  const problem = checkXml(xml, (offset) => lines.at(offset));
+  const problem = guardXml(xml, TOOL_XML_LIMITS, (offset) => lines.at(offset));
   if (problem) {
     const at = lines.at(problem.offset);
     throw new OutputError("BAD_PLAN", `The plan's output domain XML is not well-formed (line ${at.line}, column ${at.column}): ${problem.message}`);

@@ -7,6 +7,7 @@
 import { chown, mkdir, rename, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { XMLParser } from "fast-xml-parser";
+import { TOOL_XML_LIMITS, guardXml } from "../v2v/xml-guard.ts";
 import type { ConversionPlan, PlannedDisk } from "../v2v/index.ts";
 import type { StageContext } from "./context.ts";
 import { imageInfo } from "./copy.ts";
@@ -30,6 +31,8 @@ const NO_UUID = "00000000-0000-0000-0000-000000000000";
 const ovfParser = new XMLParser({ removeNSPrefix: true, processEntities: false, parseTagValue: false, ignoreAttributes: true });
 
 function ovfName(xml: string): string | undefined {
+  // The plan's own OVF; still guarded like every XML text (a plan row could be edited).
+  if (guardXml(xml, TOOL_XML_LIMITS, () => ({ line: 0, column: 0 }))) return undefined;
   try {
     const doc = ovfParser.parse(xml) as { Envelope?: { Content?: { Name?: unknown } } };
     const name = doc.Envelope?.Content?.Name;

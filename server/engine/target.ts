@@ -4,6 +4,8 @@
 import { readdir, stat, statfs } from "node:fs/promises";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
+import { TOOL_XML_LIMITS, guardXml } from "../v2v/xml-guard.ts";
+import { LineIndex } from "../v2v/xml-options.ts";
 import type { OutputMethod, OutputTarget } from "../v2v/index.ts";
 import type { StageContext } from "./context.ts";
 import { preflight, run, type Env } from "./tools.ts";
@@ -63,6 +65,12 @@ export function names(output: string): string[] {
 const poolParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", processEntities: false, parseTagValue: false });
 
 function parsePoolXml(xml: string): { type: string; path: string } {
+  const lines = new LineIndex(xml);
+  const problem = guardXml(xml, TOOL_XML_LIMITS, (offset) => lines.at(offset));
+  if (problem) {
+    const at = lines.at(problem.offset);
+    throw new OutputError("INVALID_POOL", `virsh pool-dumpxml printed XML that cannot be read (line ${at.line}, column ${at.column}): ${problem.message}`);
+  }
   const doc = poolParser.parse(xml) as { pool?: { "@type"?: string; target?: { path?: unknown } } };
   const path = doc.pool?.target?.path;
   return { type: doc.pool?.["@type"] ?? "", path: typeof path === "string" ? path.trim() : "" };

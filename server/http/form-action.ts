@@ -26,6 +26,11 @@ export function formFields(formData: FormData): Record<string, string> {
 export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const issue of error.issues) {
+    // A strict schema's unknown fields are reported each under its own name.
+    if (issue.code === "unrecognized_keys") {
+      for (const k of issue.keys) (out[[...issue.path, k].join(".")] ??= []).push(`Unknown field ${JSON.stringify(k.length > 80 ? `${k.slice(0, 80)}…` : k)}: this form does not take it.`);
+      continue;
+    }
     const key = issue.path.join(".") || "_form";
     (out[key] ??= []).push(issue.message);
   }
@@ -40,6 +45,9 @@ export function formAction<S extends z.ZodType>(opts: {
   return async (_prev, formData) => {
     try {
       const actor = authorize(await actorFromHeaders(await headers()), opts.permission);
+      // A file where the form sends text is refused by name (formFields would drop it silently).
+      const files = [...formData.entries()].filter(([k, v]) => typeof v !== "string" && !k.startsWith("$ACTION")).map(([k]) => k);
+      if (files.length) return { ok: false, message: "Check the highlighted fields.", fieldErrors: Object.fromEntries(files.map((k) => [k, ["Expected text here, not a file."]])) };
       const parsed = opts.schema.safeParse(formFields(formData));
       if (!parsed.success) return { ok: false, message: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
       return await opts.run(actor, parsed.data);

@@ -11,7 +11,8 @@ export const MAX_SEGMENT_BYTES = 255;
 
 // Shown quoted with control characters escaped, and cut short so a 2000-byte path stays readable.
 function shown(value: string): string {
-  const quoted = JSON.stringify(value);
+  // JSON.stringify escapes C0 controls only; DEL and C1 (U+0080-U+009F, e.g. CSI) too.
+  const quoted = JSON.stringify(value).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   return quoted.length > 90 ? `${quoted.slice(0, 80)}…"` : quoted;
 }
 
@@ -27,7 +28,7 @@ export function checkRepositoryPath(p: string): string {
     throw new AppError("INVALID_INPUT", message, { path: [message] });
   }
   if (p.includes("\0")) refuse(p, "contains a NUL character.");
-  const control = /[\u0000-\u001f\u007f]/.exec(p);
+  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(p);
   if (control) refuse(p, `contains a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}).`);
   const bytes = Buffer.byteLength(p, "utf8");
   if (bytes > MAX_PATH_BYTES) refuse(p, `is too long: ${bytes} bytes, at most ${MAX_PATH_BYTES}.`);

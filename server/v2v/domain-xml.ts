@@ -3,7 +3,7 @@
 // memory, vcpus, os, features, disks, removable media, NICs and graphics, each list in
 // document order. Untrusted input: same checks as virt-v2v.conf (no DOCTYPE, no entities).
 import { V2vError, formatIssue, type ConfigIssue } from "./errors.ts";
-import { checkXml } from "./check-xml.ts";
+import { DOMAIN_XML_LIMITS, guardXml } from "./xml-guard.ts";
 import { attrsOf, childrenOf, createCtx, pos, startOf, tagOf, textOf, type Ctx } from "./parse-context.ts";
 import { CDATA, TEXT, createConfigParser, type OrderedNode } from "./xml-options.ts";
 
@@ -286,13 +286,12 @@ function positiveInt(ctx: Ctx, node: OrderedNode): number {
 }
 
 function checkedTree(ctx: Ctx, text: string): OrderedNode {
-  const problem = checkXml(text, (offset) => pos(ctx, offset));
+  const problem = guardXml(text, DOMAIN_XML_LIMITS, (offset) => pos(ctx, offset));
   if (problem) {
     // check-xml words some messages for virt-v2v.conf; say them for domain XML.
     let message = `malformed XML: ${problem.message}`;
-    if (problem.kind === "forbidden" && text.startsWith("<!", problem.offset)) {
-      const word = /^<!([A-Za-z]+)/.exec(text.slice(problem.offset, problem.offset + 16))?.[1] ?? "";
-      message = `<!${word}> declarations are not allowed in domain XML (entities are never expanded in untrusted input)`;
+    if (problem.declaration !== undefined) {
+      message = `<!${problem.declaration}> declarations are not allowed in domain XML (entities are never expanded in untrusted input)`;
     } else if (problem.kind === "forbidden") {
       message = problem.message;
     } else if (problem.message.startsWith("no root element")) {

@@ -13,6 +13,7 @@ export * from "./software-plan.ts";
 export * from "./transfer-iso.ts";
 export * from "./rpm-version.ts";
 export * from "./domain-xml.ts";
+export * from "./xml-guard.ts";
 export * from "./conversion-plan.ts";
 export * from "./plan.ts";
 export * from "./plan-errors.ts";

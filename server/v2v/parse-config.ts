@@ -2,7 +2,7 @@
 // file:line:column. Errors are collected and thrown together as one ConfigParseError.
 import { ConfigParseError } from "./errors.ts";
 import { emptyConfig, type App, type Capability, type CapabilityDep, type ConfigFile, type MatchAttrs } from "./model.ts";
-import { checkXml } from "./check-xml.ts";
+import { CONFIG_XML_LIMITS, guardXml } from "./xml-guard.ts";
 import {
   attrOffset,
   attrsOf,
@@ -29,7 +29,7 @@ const MATCH_ATTRS = ["name", "os", "distro", "major", "minor", "arch"] as const;
 export function parseConfig(text: string, file: string): ConfigFile {
   const ctx = createCtx(text, file);
 
-  const problem = checkXml(text, (offset) => pos(ctx, offset));
+  const problem = guardXml(text, CONFIG_XML_LIMITS, (offset) => pos(ctx, offset));
   if (problem) fail(ctx, problem.offset, problem.kind === "forbidden" ? problem.message : `malformed XML: ${problem.message}`);
 
   let tree: OrderedNode[];

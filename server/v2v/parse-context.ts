@@ -82,6 +82,8 @@ export function warnUnknownElement(ctx: Ctx, node: OrderedNode, parent: string):
 }
 
 export function pos(ctx: Ctx, offset: number): SourcePos {
+  // The start needs no index (a refused oversized text is reported there without one).
+  if (offset === 0) return { line: 1, column: 1 };
   ctx.lines ??= new LineIndex(ctx.text);
   return ctx.lines.at(offset);
 }

@@ -112,6 +112,8 @@ const DIGITS = /^[0-9]+$/;
 export function parseEvr(text: string): Evr {
   if (text.length === 0) throw new RpmVersionError(text, "it is empty");
   if (WHITESPACE.test(text)) throw new RpmVersionError(text, "it contains whitespace");
+  // rpm refuses these in a version (rpmbuild: "Illegal char"); here they could also reach a terminal.
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) throw new RpmVersionError(text, "it contains a control character");
 
   let epoch: string | null = null;
   let rest = text;

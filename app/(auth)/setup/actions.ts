@@ -10,7 +10,7 @@ import { fieldErrorsOf, formFields, type ActionState } from "@/server/http/form-
 import { createFirstAdmin } from "@/server/users/first-admin";
 import { ZFirstAdmin } from "@/server/users/schemas";
 
-const ZSetupForm = ZFirstAdmin.extend({ confirm: ZFirstAdmin.shape.password }).refine((v) => v.password === v.confirm, {
+const ZSetupForm = ZFirstAdmin.extend({ confirm: ZFirstAdmin.shape.password }).strict().refine((v) => v.password === v.confirm, {
   path: ["confirm"],
   message: "The two passwords differ.",
 });

@@ -41,7 +41,7 @@ export const revokeAgentTokenAction = formAction({
 
 export const retireAgentAction = formAction({
   permission: "agent:manage",
-  schema: z.object({ id: z.string().min(1, "Which agent?") }).strict(),
+  schema: z.object({ id: z.string().min(1, "Which agent?").max(200, "Unknown agent.") }).strict(),
   run: async (actor, input) => {
     const { name, interrupted } = await retireAgent(db(), who(actor), input.id);
     revalidatePath("/agents");

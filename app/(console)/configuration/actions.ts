@@ -27,6 +27,7 @@ import { db } from "@/server/db/client";
 import { isAppError } from "@/server/errors";
 import { presenceForLayer } from "@/server/software/presence-for-layer";
 import { formFields, type ActionState } from "@/server/http/form-action";
+import { checkFormFields, type FieldName, type FieldOptions } from "@/server/http/known-fields";
 import { logger } from "@/server/log";
 
 const log = logger("action");
@@ -50,6 +51,23 @@ async function act<S extends ActionState>(permission: TPermission, run: (actor: 
 }
 
 const who = (a: Actor) => ({ id: a.id, email: a.email, ip: a.ip });
+
+// The fields each form sends (see the components next to each action); anything else is refused.
+const LAYER_FIELDS = ["name", "description", "repositoryId"];
+const MATCH_FIELDS = ["name", "os", "distro", "major", "minor", "arch"];
+const NETWORK_FIELDS = ["sourceType", "sourceName", "targetType", "targetName"];
+const ELEMENT_FIELDS = [
+  "layerId", "baseRevision", "kind", "index",
+  ...MATCH_FIELDS, ...NETWORK_FIELDS, "method", "location", "format", "allocation", "path",
+  /^networks\.\d+\.(sourceType|sourceName|targetType|targetName)$/,
+  /^deps(\.\d+)?$/, /^deps\.\d+\.(name|minversion|ifinstalled)$/,
+];
+const ROW_FIELDS = ["layerId", "baseRevision", "kind", "index"];
+// Revisions and row indexes are whole numbers: anything else is refused under its own name.
+const check = (formData: FormData, allowed: readonly FieldName[], opts: FieldOptions = {}) => checkFormFields(formData, allowed, { numbers: ["baseRevision", "index", "number"], ...opts });
+const IMPORT_FIELDS = ["layerId", "baseRevision", "file", "text", "fileName"];
+// Pasted text is capped by the import itself (32 MiB, with its own message).
+const IMPORT_OPTIONS = { longer: { text: Number.MAX_SAFE_INTEGER }, files: ["file"] };
 const num = (v: string | undefined) => (v === undefined || v.trim() === "" ? Number.NaN : Number(v));
 
 function saved(result: { revision: number; changed: boolean; summary: string; warnings: string[] }): ConfigActionState {
@@ -66,6 +84,7 @@ function saved(result: { revision: number; changed: boolean; summary: string; wa
 export async function createLayerAction(_prev: ActionState, formData: FormData): Promise<ConfigActionState> {
   const f = formFields(formData);
   return act("config:write", async (actor) => {
+    check(formData, LAYER_FIELDS);
     const layer = await createLayer(db(), who(actor), { name: f.name ?? "", description: f.description, repositoryId: f.repositoryId });
     revalidatePath("/configuration", "layout");
     return { ok: true, message: `Created the layer ${layer.name}, searched before Vendor.`, revision: layer.headRevision };
@@ -76,6 +95,7 @@ export async function createLayerAction(_prev: ActionState, formData: FormData):
 export async function updateLayerAction(_prev: ActionState, formData: FormData): Promise<ConfigActionState> {
   const f = formFields(formData);
   return act("config:write", async (actor) => {
+    check(formData, ["layerId", ...LAYER_FIELDS]);
     const layer = await updateLayer(db(), who(actor), { layerId: f.layerId ?? "", name: f.name, description: f.description, repositoryId: f.repositoryId });
     revalidatePath("/configuration", "layout");
     return { ok: true, message: `Saved the layer ${layer.name}.` };
@@ -86,6 +106,7 @@ export async function updateLayerAction(_prev: ActionState, formData: FormData):
 export async function deleteLayerAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const f = formFields(formData);
   return act("config:write", async (actor) => {
+    check(formData, ["layerId"]);
     await deleteLayer(db(), who(actor), { layerId: f.layerId ?? "" });
     revalidatePath("/configuration", "layout");
     return { ok: true, message: "Deleted the layer." };
@@ -96,6 +117,7 @@ export async function deleteLayerAction(_prev: ActionState, formData: FormData):
 export async function reorderLayersAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const layerIds = formData.getAll("layerId").filter((v): v is string => typeof v === "string");
   return act("config:write", async (actor) => {
+    check(formData, ["layerId"]);
     const { changed } = await reorderLayers(db(), who(actor), { layerIds });
     revalidatePath("/configuration", "layout");
     return { ok: true, message: changed ? "Saved the new search order." : "The order was already that." };
@@ -117,6 +139,7 @@ export async function saveElementAction(_prev: ActionState, formData: FormData):
   return act(
     "config:write",
     async (actor) => {
+      check(formData, ELEMENT_FIELDS);
       const target = { layerId: String(layerId ?? ""), baseRevision: num(baseRevision as string | undefined), kind: String(kind ?? "") as ElementKind };
       const result =
         index === undefined || index === ""
@@ -131,16 +154,18 @@ export async function saveElementAction(_prev: ActionState, formData: FormData):
 /** Fields: layerId, baseRevision, kind, index. */
 export async function deleteElementAction(_prev: ActionState, formData: FormData): Promise<ConfigActionState> {
   const f = formFields(formData);
-  return act("config:write", async (actor) =>
-    saved(await deleteElement(db(), who(actor), { layerId: f.layerId ?? "", baseRevision: num(f.baseRevision), kind: (f.kind ?? "") as ElementKind, index: num(f.index) })),
-  );
+  return act("config:write", async (actor) => {
+    check(formData, ROW_FIELDS);
+    return saved(await deleteElement(db(), who(actor), { layerId: f.layerId ?? "", baseRevision: num(f.baseRevision), kind: (f.kind ?? "") as ElementKind, index: num(f.index) }));
+  });
 }
 
 /** Fields: layerId, baseRevision, kind, index, direction (up | down). */
 export async function moveElementAction(_prev: ActionState, formData: FormData): Promise<ConfigActionState> {
   const f = formFields(formData);
-  return act("config:write", async (actor) =>
-    saved(
+  return act("config:write", async (actor) => {
+    check(formData, [...ROW_FIELDS, "direction"]);
+    return saved(
       await moveElement(db(), who(actor), {
         layerId: f.layerId ?? "",
         baseRevision: num(f.baseRevision),
@@ -148,20 +173,26 @@ export async function moveElementAction(_prev: ActionState, formData: FormData):
         index: num(f.index),
         direction: (f.direction ?? "") as "up" | "down",
       }),
-    ),
-  );
+    );
+  });
 }
 
 /** Fields: layerId, baseRevision, pathRoot (blank clears it). */
 export async function setPathRootAction(_prev: ActionState, formData: FormData): Promise<ConfigActionState> {
   const f = formFields(formData);
-  return act("config:write", async (actor) => saved(await setPathRoot(db(), who(actor), { layerId: f.layerId ?? "", baseRevision: num(f.baseRevision), pathRoot: f.pathRoot })));
+  return act("config:write", async (actor) => {
+    check(formData, ["layerId", "baseRevision", "pathRoot"]);
+    return saved(await setPathRoot(db(), who(actor), { layerId: f.layerId ?? "", baseRevision: num(f.baseRevision), pathRoot: f.pathRoot }));
+  });
 }
 
 /** Fields: layerId, baseRevision, number (the revision to bring back). */
 export async function restoreRevisionAction(_prev: ActionState, formData: FormData): Promise<ConfigActionState> {
   const f = formFields(formData);
-  return act("config:write", async (actor) => saved(await restoreRevision(db(), who(actor), { layerId: f.layerId ?? "", baseRevision: num(f.baseRevision), number: num(f.number) })));
+  return act("config:write", async (actor) => {
+    check(formData, ["layerId", "baseRevision", "number"]);
+    return saved(await restoreRevision(db(), who(actor), { layerId: f.layerId ?? "", baseRevision: num(f.baseRevision), number: num(f.number) }));
+  });
 }
 
 async function importText(formData: FormData): Promise<{ text: string; fileName: string | undefined }> {
@@ -176,6 +207,7 @@ async function importText(formData: FormData): Promise<{ text: string; fileName:
 export async function previewImportAction(_prev: ActionState, formData: FormData): Promise<ImportPreviewState> {
   const layerId = String(formData.get("layerId") ?? "");
   return act("config:write", async () => {
+    check(formData, IMPORT_FIELDS, IMPORT_OPTIONS);
     const { text, fileName } = await importText(formData);
     const preview = await previewImport(db(), layerId, text, fileName);
     return { ok: true, preview };
@@ -187,6 +219,7 @@ export async function applyImportAction(_prev: ActionState, formData: FormData):
   const layerId = String(formData.get("layerId") ?? "");
   const baseRevision = num(String(formData.get("baseRevision") ?? ""));
   return act("config:write", async (actor) => {
+    check(formData, IMPORT_FIELDS, IMPORT_OPTIONS);
     const { text, fileName } = await importText(formData);
     const result = await applyImport(db(), who(actor), { layerId, baseRevision, text, fileName });
     return saved({ ...result, warnings: [...result.importWarnings.map((w) => `${w.file}:${w.line}:${w.column}: ${w.message}`)] });
@@ -196,14 +229,17 @@ export async function applyImportAction(_prev: ActionState, formData: FormData):
 /** "Which rule wins?" Fields: kind (app | capability), name, os, distro, major, minor, arch. Every role may ask. */
 export async function explainMatchAction(_prev: ActionState, formData: FormData): Promise<ExplainState> {
   const f = formFields(formData);
-  return act("config:read", async () => ({
+  return act("config:read", async () => {
+    check(formData, ["kind", ...MATCH_FIELDS]);
+    return {
     ok: true,
     result: await explainMatch(
       db(),
       { kind: (f.kind ?? "") as "app" | "capability", name: f.name ?? "", os: f.os ?? "", distro: f.distro, major: f.major, minor: f.minor, arch: f.arch },
       { presence: presenceForLayer(db()) },
     ),
-  }));
+    };
+  });
 }
 
 /** Two revisions of a layer compared (from defaults to the one before `to`, `to` to the head). */

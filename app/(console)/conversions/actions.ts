@@ -11,6 +11,7 @@ import { replan, requestCancel, retry, startFromPlan } from "@/server/conversion
 import { requestFromForm } from "@/server/conversions/form-input";
 import { db } from "@/server/db/client";
 import { isAppError } from "@/server/errors";
+import { checkFormFields } from "@/server/http/known-fields";
 import { formFields, type ActionState } from "@/server/http/form-action";
 import { logger } from "@/server/log";
 
@@ -31,10 +32,19 @@ async function act<S extends ActionState>(permission: TPermission, run: (actor: 
 
 const who = (a: Actor) => ({ id: a.id, email: a.email, ip: a.ip });
 
+// The new-conversion form's fields (server/conversions/form-input.ts); anything else is refused.
+// The domain XML's size is the XML guard's to refuse (with its message under source.xml).
+const CONVERSION_FIELDS = [
+  "source.method", "source.xml", "source.fileName", "source.uri", "source.guest", /^source\.disks\.\d+\.(from|to)$/,
+  "output.method", "output.uri", "output.storage", "output.format", "output.allocation", "output.name",
+  "profile", /^(network|bridge)(\.\d+)?$/, "dryRun",
+];
+
 /** Fields: see server/conversions/form-input.ts; the pressed button sends dryRun=true|false. */
 export async function createConversionAction(_prev: ActionState, formData: FormData): Promise<CreateConversionState> {
   const fields = formFields(formData);
   return act("conversion:start", async (actor) => {
+    checkFormFields(formData, CONVERSION_FIELDS, { longer: { "source.xml": Number.MAX_SAFE_INTEGER } });
     const row = await createConversion(db(), who(actor), requestFromForm(fields));
     revalidatePath("/conversions");
     return { ok: true, id: row.id, number: row.number, message: `${row.dryRun ? "Dry run" : "Conversion"} #${row.number} of ${row.guestName} is queued.` };
@@ -49,8 +59,10 @@ const PERMISSION: Record<RowAction, TPermission> = { cancel: "conversion:cancel"
 export async function conversionRowAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const f = formFields(formData);
   const action = f.action as RowAction;
-  if (!(action in PERMISSION)) return { ok: false, message: `Unknown action ${String(f.action)}.` };
+  if (!(action in PERMISSION)) return { ok: false, message: `Unknown action ${JSON.stringify(String(f.action).slice(0, 40))}.`, fieldErrors: { action: ["Choose cancel, start, retry or replan."] } };
+  if (![undefined, "", "true", "false"].includes(f.replan)) return { ok: false, message: "Check the highlighted fields.", fieldErrors: { replan: ["replan is true or false."] } };
   return act(PERMISSION[action], async (actor) => {
+    checkFormFields(formData, ["id", "action", "replan"]);
     const id = f.id ?? "";
     const opts = { replan: f.replan === "true" };
     const row =

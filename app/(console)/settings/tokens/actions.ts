@@ -9,12 +9,14 @@ import { createApiToken, revokeApiToken } from "@/server/auth/api-tokens";
 import { db } from "@/server/db/client";
 import { isAppError } from "@/server/errors";
 import { formAction, formFields, type ActionState } from "@/server/http/form-action";
+import { checkFormFields } from "@/server/http/known-fields";
 
 export type CreateApiTokenState = ActionState & { secret?: string; tokenName?: string };
 
 export async function createApiTokenAction(_prev: CreateApiTokenState, formData: FormData): Promise<CreateApiTokenState> {
   try {
     const actor = authorize(await actorFromHeaders(await headers()), "token:manage");
+    checkFormFields(formData, ["name", "expiresInDays", "readOnly"]);
     const { token, secret } = await createApiToken(db(), { id: actor.id, email: actor.email, ip: actor.ip }, formFields(formData) as { name: string });
     revalidatePath("/settings/tokens");
     return { ok: true, message: `Created the token ${token.name}. Copy it now: it is not shown again.`, secret, tokenName: token.name };
@@ -26,7 +28,7 @@ export async function createApiTokenAction(_prev: CreateApiTokenState, formData:
 
 export const revokeApiTokenAction = formAction({
   permission: "token:manage",
-  schema: z.object({ id: z.string().min(1, "Which token?") }).strict(),
+  schema: z.object({ id: z.string().min(1, "Which token?").max(200, "Unknown token.") }).strict(),
   run: async (actor, input) => {
     const token = await revokeApiToken(db(), { id: actor.id, email: actor.email, ip: actor.ip }, input.id);
     revalidatePath("/settings/tokens");
