@@ -12,6 +12,9 @@ const GUEST_TESTS = [
   "test/integration/engine/convert.test.ts",
   "test/integration/engine/pipeline.test.ts",
   "test/integration/cli/convert-local.test.ts",
+  // The console's API, its embedded agent and `ferry convert --server` on the same guest: an e2e
+  // file, but its whole conversion must not compete with the other appliances for two cores.
+  "test/e2e/api-convert.test.ts",
 ];
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -47,6 +50,7 @@ export default defineConfig({
           testTimeout: 1_800_000,
           hookTimeout: 1_800_000,
           fileParallelism: false,
+          globalSetup: ["test/e2e/global-setup.ts"],
         },
       },
       {
@@ -54,6 +58,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
+          exclude: GUEST_TESTS,
           environment: "node",
           testTimeout: 180_000,
           hookTimeout: 600_000,

@@ -179,7 +179,7 @@ describe("ferry convert --server", () => {
 
     const audit = await prisma.auditEvent.findMany({ where: { action: "api-token.use" }, orderBy: { id: "asc" } });
     expect(audit.map((a) => (a.after as { method: string; path: string }).path)).toEqual(expect.arrayContaining(["/conversions", "/repositories"]));
-  }, 900_000);
+  }, 1_200_000);
 
   test("on a terminal, Ctrl-C asks; detaching leaves the conversion running on the console, exit 0", async () => {
     // util-linux `script` gives the CLI a pseudo-terminal: ^C typed there is the terminal's SIGINT.

@@ -13,5 +13,7 @@ export default function setup(): void {
     encoding: "utf8",
   });
   if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
+  // The guest project runs an e2e file too: one build per vitest process is enough.
+  process.env.FERRY_E2E_SKIP_BUILD = "1";
   process.stderr.write(`e2e: next build took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
