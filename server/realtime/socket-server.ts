@@ -69,8 +69,8 @@ export function realtime(): RealtimeServer | undefined {
   return holder.__ferryIo;
 }
 
-/** Ends the live connections of one session (sign-out) or of every session of a user (role change). */
-export function disconnectRealtime(target: { sessionId: string } | { userId: string }, reason: "signed-out" | "role-changed"): void {
+/** Ends the live connections of one session (sign-out) or of every session of a user (role change, sessions revoked). */
+export function disconnectRealtime(target: { sessionId: string } | { userId: string }, reason: "signed-out" | "role-changed" | "sessions-revoked"): void {
   const io = realtime();
   if (!io) return;
   const room = "sessionId" in target ? sessionRoom(target.sessionId) : userRoom(target.userId);
