@@ -48,7 +48,7 @@ export default async function UsersPage() {
                   <TD>{when.format(u.createdAt)}</TD>
                   <TD>{u.sessions[0] ? when.format(u.sessions[0].updatedAt) : <span className="text-fg-subtle">never signed in</span>}</TD>
                   <TD>
-                    <RevokeSessionsForm userId={u.id} email={u.email} />
+                    <RevokeSessionsForm userId={u.id} />
                   </TD>
                 </TR>
               ))}
