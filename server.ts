@@ -84,9 +84,15 @@ async function main(): Promise<void> {
     await app.prepare();
 
     const { CLIENT_IP_HEADER, normalizeIp } = await import("./server/http/client-ip.ts");
+    const { FIXED_SECURITY_HEADERS, contentSecurityPolicy } = await import("./server/http/security-headers.ts");
+    const scriptlessPolicy = contentSecurityPolicy();
     const http = createServer((req, res) => {
       // Never trust a client-supplied address: stamp the socket's own.
       req.headers[CLIENT_IP_HEADER] = normalizeIp(req.socket.remoteAddress) ?? "unknown";
+      // Every response (static files, route handlers, errors) gets these; proxy.ts replaces the
+      // CSP of pages with one carrying their script nonce.
+      for (const [name, value] of Object.entries(FIXED_SECURITY_HEADERS)) res.setHeader(name, value);
+      res.setHeader("Content-Security-Policy", scriptlessPolicy);
       void handle(req, res);
     });
 

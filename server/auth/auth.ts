@@ -7,16 +7,25 @@ import { db } from "../db/client.ts";
 import { CLIENT_IP_HEADER } from "../http/client-ip.ts";
 import { authSecret } from "./secret.ts";
 
-function build() {
-  const baseURL = process.env.FERRY_PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+function baseUrl(): string {
+  return process.env.FERRY_PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+}
+
+/** The origins the console's own pages are served from: browsers' requests from anywhere else are refused. */
+export function consoleOrigins(): string[] {
   const port = process.env.PORT ?? "3000";
+  return [new URL(baseUrl()).origin, `http://127.0.0.1:${port}`, `http://localhost:${port}`];
+}
+
+function build() {
+  const baseURL = baseUrl();
   const attempts = Number(process.env.FERRY_SIGNIN_ATTEMPTS_PER_MINUTE ?? 5);
   return betterAuth({
     appName: "Ferry",
     baseURL,
     basePath: "/api/auth",
     secret: authSecret(),
-    trustedOrigins: [baseURL, `http://127.0.0.1:${port}`, `http://localhost:${port}`],
+    trustedOrigins: consoleOrigins(),
     database: prismaAdapter(db(), { provider: "postgresql" }),
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8, maxPasswordLength: 128 },
     user: {

@@ -34,6 +34,8 @@ export const PERMISSIONS = {
   "user:read": ADMIN,
   "user:create": ADMIN,
   "user:update-role": ADMIN,
+  /** Sign a user out everywhere (their sessions deleted, live connections closed). */
+  "user:revoke-sessions": ADMIN,
   /** One's own personal API tokens (a token acts with its owner's role). */
   "token:manage": ALL,
 } as const satisfies Record<string, readonly TRole[]>;

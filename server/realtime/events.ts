@@ -17,7 +17,7 @@ export type ServerToClientEvents = {
   /** Sent once after a connection is accepted: who the server thinks you are. */
   "session:ready": (payload: { user: TRealtimeUser; serverTime: string }) => void;
   /** Your session ended (signed out, role changed): the page should reload. */
-  "session:revoked": (payload: { reason: "signed-out" | "role-changed" }) => void;
+  "session:revoked": (payload: { reason: "signed-out" | "role-changed" | "sessions-revoked" }) => void;
   /** A batch of stored lines (replayed or live), ascending by line; one event per batch. */
   "conversion:logs": (payload: { id: string; lines: LiveLogLine[] }) => void;
   "conversion:status": (payload: LiveStatus) => void;

@@ -3,7 +3,7 @@
 import type { Server as HttpServer } from "node:http";
 import { fromNodeHeaders } from "better-auth/node";
 import { Server } from "socket.io";
-import { auth } from "../auth/auth.ts";
+import { auth, consoleOrigins } from "../auth/auth.ts";
 import { isRole } from "../auth/roles.ts";
 import { logger } from "../log.ts";
 import { db } from "../db/client.ts";
@@ -31,6 +31,10 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions = {}):
   if (options.adapter === "postgres") log.info("live updates shared with other console processes through PostgreSQL");
 
   io.use(async (socket, next) => {
+    // WebSockets are not bound by CORS: a page on another site could open one with the
+    // user's cookies. Browsers always send Origin on the handshake; refuse foreign ones.
+    const origin = socket.request.headers.origin;
+    if (origin !== undefined && !consoleOrigins().includes(origin)) return next(new Error("forbidden origin"));
     try {
       const session = await auth().api.getSession({ headers: fromNodeHeaders(socket.request.headers) });
       const role = (session?.user as { role?: unknown } | undefined)?.role;
@@ -69,8 +73,8 @@ export function realtime(): RealtimeServer | undefined {
   return holder.__ferryIo;
 }
 
-/** Ends the live connections of one session (sign-out) or of every session of a user (role change). */
-export function disconnectRealtime(target: { sessionId: string } | { userId: string }, reason: "signed-out" | "role-changed"): void {
+/** Ends the live connections of one session (sign-out) or of every session of a user (role change, sessions revoked). */
+export function disconnectRealtime(target: { sessionId: string } | { userId: string }, reason: "signed-out" | "role-changed" | "sessions-revoked"): void {
   const io = realtime();
   if (!io) return;
   const room = "sessionId" in target ? sessionRoom(target.sessionId) : userRoom(target.userId);

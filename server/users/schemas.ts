@@ -15,3 +15,6 @@ export type TFirstAdmin = z.infer<typeof ZFirstAdmin>;
 
 export const ZRoleChange = z.object({ userId: z.string().uuid("Unknown user."), role: ZRole });
 export type TRoleChange = z.infer<typeof ZRoleChange>;
+
+export const ZSessionRevocation = z.object({ userId: z.string().uuid("Unknown user.") });
+export type TSessionRevocation = z.infer<typeof ZSessionRevocation>;

@@ -8,6 +8,7 @@ import { db } from "@/server/db/client";
 import { pageActor } from "@/server/http/page-guard";
 import { listUsers } from "@/server/users/list-users";
 import { CreateUserForm } from "./create-user-form";
+import { RevokeSessionsForm } from "./revoke-sessions-form";
 import { RoleForm } from "./role-form";
 
 export const metadata: Metadata = { title: "Users" };
@@ -22,7 +23,7 @@ export default async function UsersPage() {
       <PageHeader title="Users" description="Who can use the console, and with which role. Only admins see this page." />
       <div className="grid items-start gap-6 2xl:grid-cols-[minmax(0,1fr)_24rem]">
         <Card>
-          <CardHeader title={`${users.length} ${users.length === 1 ? "user" : "users"}`} description="Changing a role ends that user's live connections; their next page load uses the new role." />
+          <CardHeader title={`${users.length} ${users.length === 1 ? "user" : "users"}`} description="Changing a role ends that user's live connections; their next page load uses the new role. Signing a user out everywhere ends all their sessions at once." />
           <Table framed={false}>
             <THead>
               <TR>
@@ -31,6 +32,7 @@ export default async function UsersPage() {
                 <TH>Role</TH>
                 <TH>Created (UTC)</TH>
                 <TH>Last active (UTC)</TH>
+                <TH>Sessions</TH>
               </TR>
             </THead>
             <TBody>
@@ -45,6 +47,9 @@ export default async function UsersPage() {
                   </TD>
                   <TD>{when.format(u.createdAt)}</TD>
                   <TD>{u.sessions[0] ? when.format(u.sessions[0].updatedAt) : <span className="text-fg-subtle">never signed in</span>}</TD>
+                  <TD>
+                    <RevokeSessionsForm userId={u.id} />
+                  </TD>
                 </TR>
               ))}
             </TBody>
