@@ -61,6 +61,7 @@ function example(key: string): Record<string, string> | "no input" | undefined {
     "app/(console)/conversions/actions.ts#conversionRowAction": { id: ids.conversion, action: "retry", replan: "false" },
     "app/(console)/users/actions.ts#createUserAction": { name: "Bob", email: "bob@example.test", password: "password123", role: "viewer" },
     "app/(console)/users/actions.ts#setRoleAction": { userId: ids.viewer, role: "operator" },
+    "app/(console)/users/actions.ts#revokeSessionsAction": { userId: ids.viewer },
     "app/(console)/agents/actions.ts#createAgentTokenAction": { name: "host-1" },
     "app/(console)/agents/actions.ts#revokeAgentTokenAction": { id: ids.agentToken },
     "app/(console)/agents/actions.ts#retireAgentAction": { id: "agent-1" },
