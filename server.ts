@@ -84,10 +84,14 @@ async function main(): Promise<void> {
     await app.prepare();
 
     const { CLIENT_IP_HEADER, normalizeIp } = await import("./server/http/client-ip.ts");
+    const { createDatabaseGate } = await import("./server/http/database-gate.ts");
+    const { checkHealth } = await import("./server/health.ts");
+    // While PostgreSQL is down: a clear 503 instead of Next's error page (database-gate.ts).
+    const gate = createDatabaseGate(async () => (await checkHealth()).database);
     const http = createServer((req, res) => {
       // Never trust a client-supplied address: stamp the socket's own.
       req.headers[CLIENT_IP_HEADER] = normalizeIp(req.socket.remoteAddress) ?? "unknown";
-      void handle(req, res);
+      void gate(req, res).then((answered) => (answered ? undefined : handle(req, res)));
     });
 
     const { attachRealtime } = await import("./server/realtime/socket-server.ts");
