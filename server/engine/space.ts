@@ -88,18 +88,30 @@ export async function checkFreeSpace(volumes: readonly { name: string; target: s
 }
 
 /**
+ * Refuses to start writing `file` (e.g. the transfer ISO into the scratch dir) when its
+ * filesystem has less than `bytes` free. A directory that does not exist is left to the writer
+ * to report.
+ */
+export async function checkRoomFor(what: string, file: string, bytes: number): Promise<void> {
+  const dir = path.dirname(file);
+  const free = await freeBytes(dir).catch(() => undefined);
+  if (free === undefined || bytes <= free) return;
+  throw new DiskSpaceError(`Not enough free space in ${dir} for ${what}: ${both(bytes)} needed, ${both(free)} free. Free up space there or give the agent another scratch directory.`, dir, bytes, free);
+}
+
+/**
  * After a copy failed: if what was left to write no longer fits in what is free, the filesystem
  * filled up (ENOSPC, whoever else was writing); returns the error to report, else undefined.
  */
-export async function spaceRanOut(volume: { name: string; target: string; bytes: number }): Promise<DiskSpaceError | undefined> {
+export async function spaceRanOut(volume: { name: string; target: string; bytes: number }, doing = `copying ${volume.name}`): Promise<DiskSpaceError | undefined> {
   const dir = path.dirname(volume.target);
   const written = await stat(volume.target).then((s) => s.blocks * 512, () => 0);
   const left = Math.max(0, volume.bytes - written);
   const free = await freeBytes(dir).catch(() => undefined);
   if (free === undefined || (left > 0 ? free >= left : free > 1024 * 1024)) return undefined;
   return new DiskSpaceError(
-    `No space left in ${dir} while copying ${volume.name}: ${both(left)} still to write, ${both(free)} free ` +
-      "(the filesystem filled up during the copy). The partial volume was removed; free up space there and retry.",
+    `No space left in ${dir} while ${doing}: ${both(left)} still to write, ${both(free)} free ` +
+      "(the filesystem filled up during the copy). The partial file was removed; free up space there and retry.",
     dir,
     left,
     free,

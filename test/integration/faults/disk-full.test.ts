@@ -5,10 +5,14 @@
 // rest of it): qemu-img's ENOSPC is reported as a full disk with the path and figures, the
 // partial volume and the volume copied before it are removed, the conversion is failed.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, statfsSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, statfsSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createAgentToken } from "../../../server/agents/tokens.ts";
+import { createMemoryContext } from "../../../server/engine/context.ts";
+import { DiskSpaceError } from "../../../server/engine/space.ts";
+import { buildTransferIso } from "../../../server/engine/transfer-iso.ts";
+import { parseConfig } from "../../../server/v2v/index.ts";
 import type { Db } from "../../../server/db/client.ts";
 import { freshDatabase } from "../db.ts";
 import { MiB, processesMentioning, rawImage, scratch } from "../engine/helpers.ts";
@@ -100,7 +104,7 @@ describe("an output filesystem that fills up during the copy", () => {
     const c = await finished(id);
     expect(c).toMatchObject({ status: "failed", errorCode: "NO_SPACE" });
     process.stderr.write(`mid-copy ENOSPC: ${c.error}\n`);
-    expect(c.error).toMatch(new RegExp(`^No space left in ${small()} while copying filled-sdb: [\\d.]+ (KiB|MiB) \\(\\d+ bytes\\) still to write, [\\d.]+ (bytes|KiB|MiB)( \\(\\d+ bytes\\))? free \\(the filesystem filled up during the copy\\)\\. The partial volume was removed; free up space there and retry\\.$`));
+    expect(c.error).toMatch(new RegExp(`^No space left in ${small()} while copying filled-sdb: [\\d.]+ (KiB|MiB) \\(\\d+ bytes\\) still to write, [\\d.]+ (bytes|KiB|MiB)( \\(\\d+ bytes\\))? free \\(the filesystem filled up during the copy\\)\\. The partial file was removed; free up space there and retry\\.$`));
     // Only the other writer's file is left: no half-written volume, no orphan first disk.
     expect(readdirSync(small())).toEqual(["someone-else.bin"]);
     expect(processesMentioning(small())).toEqual([]);
@@ -109,5 +113,19 @@ describe("an output filesystem that fills up during the copy", () => {
     expect(log).toContain(`Removed the volume filled-sda (${path.join(small(), "filled-sda.raw")}) copied earlier in this conversion`);
     expect(log.at(-1)).toBe(c.error);
     rmSync(filler);
+  });
+});
+
+describe("a scratch directory too small for the transfer ISO", () => {
+  test("is refused before xorriso writes, with the path and both figures; nothing left in it", async () => {
+    const rpm = path.join(tmp.dir, "src", "big-driver.rpm");
+    writeFileSync(rpm, "");
+    truncateSync(rpm, 80 * MiB);
+    const config = parseConfig(`<virt-v2v><app os="linux" name="big"><path>${rpm}</path></app></virt-v2v>`, "site.conf");
+    const ctx = createMemoryContext({ scratchDir: small() });
+    const error = await buildTransferIso(ctx, { files: [config], output: path.join(small(), "transfer.iso") }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DiskSpaceError);
+    expect((error as Error).message).toBe(`Not enough free space in ${small()} for the transfer ISO: 82.0 MiB (85983232 bytes) needed, ${(free() / MiB).toFixed(1)} MiB (${free()} bytes) free. Free up space there or give the agent another scratch directory.`);
+    expect(readdirSync(small())).toEqual([]);
   });
 });
