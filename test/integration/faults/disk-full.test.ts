@@ -5,7 +5,7 @@
 // rest of it): qemu-img's ENOSPC is reported as a full disk with the path and figures, the
 // partial volume and the volume copied before it are removed, the conversion is failed.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, statfsSync, truncateSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, statfsSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createAgentToken } from "../../../server/agents/tokens.ts";
@@ -57,6 +57,23 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
+/** Writes `file` until the filesystem is full (ENOSPC), whatever else is writing meanwhile. */
+function fillUp(file: string): void {
+  const fd = openSync(file, "w");
+  try {
+    for (const size of [MiB, 4096]) {
+      const chunk = Buffer.alloc(size, 0xee);
+      try {
+        for (;;) writeSync(fd, chunk);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOSPC") throw e;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const finished = (id: string) =>
   waitFor(`conversion ${id} to finish`, async () => {
     const c = await prisma.conversion.findUniqueOrThrow({ where: { id } });
@@ -100,7 +117,7 @@ describe("an output filesystem that fills up during the copy", () => {
       return p?.item === "filled-sdb" && (p.done ?? 0) > 32 * MiB ? true : undefined;
     });
     const filler = path.join(small(), "someone-else.bin");
-    execFileSync("fallocate", ["-l", String(free()), filler]);
+    fillUp(filler);
     const c = await finished(id);
     expect(c).toMatchObject({ status: "failed", errorCode: "NO_SPACE" });
     process.stderr.write(`mid-copy ENOSPC: ${c.error}\n`);
