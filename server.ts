@@ -86,14 +86,18 @@ async function main(): Promise<void> {
     const { CLIENT_IP_HEADER, normalizeIp } = await import("./server/http/client-ip.ts");
     const { FIXED_SECURITY_HEADERS, contentSecurityPolicy } = await import("./server/http/security-headers.ts");
     const scriptlessPolicy = contentSecurityPolicy();
+    const { createDatabaseGate } = await import("./server/http/database-gate.ts");
+    const { checkHealth } = await import("./server/health.ts");
+    // While PostgreSQL is down: a clear 503 instead of Next's error page (database-gate.ts).
+    const gate = createDatabaseGate(async () => (await checkHealth()).database);
     const http = createServer((req, res) => {
       // Never trust a client-supplied address: stamp the socket's own.
       req.headers[CLIENT_IP_HEADER] = normalizeIp(req.socket.remoteAddress) ?? "unknown";
-      // Every response (static files, route handlers, errors) gets these; proxy.ts replaces the
-      // CSP of pages with one carrying their script nonce.
+      // Every response (static files, route handlers, errors, the 503 page) gets these; proxy.ts
+      // replaces the CSP of pages with one carrying their script nonce.
       for (const [name, value] of Object.entries(FIXED_SECURITY_HEADERS)) res.setHeader(name, value);
       res.setHeader("Content-Security-Policy", scriptlessPolicy);
-      void handle(req, res);
+      void gate(req, res).then((answered) => (answered ? undefined : handle(req, res)));
     });
 
     const { attachRealtime } = await import("./server/realtime/socket-server.ts");

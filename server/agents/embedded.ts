@@ -9,6 +9,7 @@ import { pipelineRunner } from "./runners.ts";
 import { startAgentRuntime, type ConversionRunner } from "./runtime.ts";
 import { startSweeper } from "./sweeper.ts";
 import { databaseTransport } from "./db-transport.ts";
+import { sourceDirsFromEnv } from "../engine/source-dirs.ts";
 
 const log = logger("agent");
 
@@ -31,6 +32,8 @@ export async function startConsoleAgents(client: Db, options: EmbeddedAgentOptio
       version: options.version,
       concurrency,
       scratchDir: path.join(options.dataDir, "scratch"),
+      sourceDirs: sourceDirsFromEnv(process.env.FERRY_SOURCE_DIRS),
+      sourceDirsHint: "Add its directory to FERRY_SOURCE_DIRS (colon-separated) in the console's environment and restart the console.",
       onMessage: (level, message) => log[level](message),
     });
   } catch (e) {

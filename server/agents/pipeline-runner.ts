@@ -63,6 +63,8 @@ export function createPipelineRunner(options: PipelineRunnerOptions = {}): Conve
       plan: stored,
       softwareRoot: options.softwareRoot,
       domainType: options.domainType ?? domainTypeFrom(process.env),
+      sourceDirs: job.sourceDirs,
+      sourceDirsHint: job.sourceDirsHint,
       onOutputs: (paths: string[]) => job.recordOutputs(paths),
       // A pool, network or tool the plan needs and this agent lacks: refused before any copy.
       onPlanned: (plan: ConversionPlan) => assertRunnable(job.capabilities, { request: job.request, plan, dryRun: false }),

@@ -7,6 +7,8 @@ import { AgentRequestError, type AgentTransport } from "./transport.ts";
 
 const FLUSH_MS = 500;
 const MAX_BATCH = 1000;
+/** How long close() keeps retrying lines the console did not take (matches the result's retries). */
+const CLOSE_RETRY_MS = 120_000;
 
 export type Reporter = {
   log(level: LogLevel, message: string, stage: string): void;
@@ -20,6 +22,7 @@ export function createReporter(
   transport: AgentTransport,
   job: { agentId: string; conversionId: string; attempt: number },
   hooks: { onStale: (message: string) => void; onError: (message: string) => void },
+  closeRetryMs = CLOSE_RETRY_MS,
 ): Reporter {
   let seq = 0;
   let pending: TLogLine[] = [];
@@ -71,10 +74,18 @@ export function createReporter(
     flush,
     async close() {
       clearInterval(timer);
-      // A few tries for lines a brief network hiccup kept back.
-      for (let i = 0; i < 5 && (pending.length > 0 || progress) && !stale; i++) {
+      // Lines kept back by a console or database outage are held and retried as long as the
+      // result after them is (runtime.ts: about two minutes), so an attempt that ends during
+      // an outage still arrives whole once the console answers again.
+      const until = Date.now() + closeRetryMs;
+      while ((pending.length > 0 || progress) && !stale) {
         await flush();
-        if (pending.length > 0) await new Promise((r) => setTimeout(r, 1000));
+        if (pending.length === 0 && !progress) break;
+        if (Date.now() > until) {
+          hooks.onError(`gave up sending ${pending.length} log line(s) after ${Math.round(closeRetryMs / 1000)} s`);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 1000));
       }
     },
   };

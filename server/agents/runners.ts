@@ -4,6 +4,7 @@
 // --runner copy` for checking a conversion host's storage path end to end.
 import { z } from "zod";
 import { copyDisks } from "../engine/copy.ts";
+import { assertSourcesAllowed } from "../engine/source-dirs.ts";
 import { createPipelineRunner } from "./pipeline-runner.ts";
 import type { ConversionRunner } from "./runtime.ts";
 
@@ -24,6 +25,8 @@ export const copyRunner: ConversionRunner = async (ctx, job) => {
   }
   const plan = parsed.data;
   if (job.dryRun) return { status: "planned", plan: job.plan };
+  // Local source files only from the agent's source directories (nbd/ssh URIs are not local).
+  await assertSourcesAllowed(plan.disks.map((d) => d.source.path), job.sourceDirs, job.sourceDirsHint);
   const copies = await copyDisks(
     ctx,
     plan.disks.map((d) => ({ name: d.name, source: d.source.path, sourceFormat: d.source.format, target: d.targetPath })),

@@ -11,6 +11,7 @@ import { AGENT_MARKER, killOrphans } from "./orphans.ts";
 import { assertRunnable } from "./matching.ts";
 import type { ClaimedJob, FinalStatus, TResult } from "./protocol.ts";
 import { createReporter } from "./reporter.ts";
+import { DEFAULT_HINT } from "../engine/source-dirs.ts";
 import { AgentRequestError, type AgentTransport } from "./transport.ts";
 
 /** A claimed attempt as the runner sees it. */
@@ -19,6 +20,10 @@ export type ConversionJob = ClaimedJob & {
   recordOutputs(paths: string[]): Promise<void>;
   /** What this agent reported (tools, pools, networks). */
   capabilities: AgentCapabilities;
+  /** The only directories local source disks may be read from (empty: none, remote sources only). */
+  sourceDirs: readonly string[];
+  /** How this agent's operator allows a directory (said in the refusal). */
+  sourceDirsHint: string;
 };
 
 export type RunnerOutcome = { status: "succeeded" | "planned"; plan?: unknown; result?: unknown };
@@ -34,6 +39,10 @@ export type AgentRuntimeOptions = {
   concurrency: number;
   /** Scratch space; each conversion gets a directory under DIR/NAME, removed after. */
   scratchDir: string;
+  /** Directories local source disks may be read from (default none: remote sources only). */
+  sourceDirs?: readonly string[];
+  /** How the operator allows a directory on this agent, for the refusal (default: both ways). */
+  sourceDirsHint?: string;
   hostname?: string;
   libvirtUri?: string;
   /** How often to ask for work when idle (default 2 s). */
@@ -101,6 +110,9 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
   }
   const agentId = reg.agentId;
   say("info", `registered as ${name} with ${transport.describe} (heartbeat every ${reg.heartbeatSeconds} s)`);
+  const sourceDirs = options.sourceDirs ?? [];
+  const sourceDirsHint = options.sourceDirsHint ?? DEFAULT_HINT;
+  say("info", sourceDirs.length > 0 ? `local source disks are read only under ${sourceDirs.join(", ")}` : "no source directories configured: local source disks are refused (remote sources only)");
 
   const jobs = new Map<string, Running>();
   let stopping = false;
@@ -161,7 +173,7 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
       assertRunnable(capabilities, job);
       const planned = plannedOutputs(job.plan);
       if (planned.length > 0) await recordOutputs(planned);
-      const outcome = await runner(ctx, { ...job, recordOutputs, capabilities });
+      const outcome = await runner(ctx, { ...job, recordOutputs, capabilities, sourceDirs, sourceDirsHint });
       result = { ...ids, status: outcome.status, ...(outcome.plan !== undefined ? { plan: outcome.plan } : {}), ...(outcome.result !== undefined ? { result: outcome.result } : {}) };
       ctx.log("info", outcome.status === "planned" ? "Planned (dry run): nothing was copied" : "Finished", "agent");
     } catch (e) {

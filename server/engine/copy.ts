@@ -1,10 +1,12 @@
 // The copy stage: each source disk to its output volume with `qemu-img convert`, in the
 // output format and allocation, reporting bytes copied. A volume that already exists is
-// reused with virt-v2v's warning, never overwritten; a copy that fails or is cancelled
-// removes the partial volume it created.
+// reused with virt-v2v's warning, never overwritten. Before the first byte, `qemu-img measure`
+// and statfs refuse a target filesystem that is too small (space.ts); a copy that fails or is
+// cancelled removes every volume this call created, and a full disk is said as such.
 import { rm } from "node:fs/promises";
 import type { StageContext } from "./context.ts";
 import { pathExists } from "./paths.ts";
+import { checkFreeSpace, measureOutput, spaceRanOut } from "./space.ts";
 import { preflight, run, type Env } from "./tools.ts";
 
 export const COPY_STAGE = "copy";
@@ -76,8 +78,17 @@ export async function copyDisks(ctx: StageContext, disks: readonly CopyRequest[]
   const infos: ImageInfo[] = [];
   for (const disk of disks) infos.push(await imageInfo(ctx, disk.source, disk.sourceFormat, options.env));
   const total = infos.reduce((sum, info) => sum + info.virtualSize, 0);
+  // What each new volume will occupy; all of them must fit before anything is written.
+  const needs: number[] = [];
+  for (const [i, disk] of disks.entries()) {
+    const fresh = !(await pathExists(disk.target));
+    const input = { source: disk.source, sourceFormat: (infos[i] as ImageInfo).format, format: disk.format ?? options.format, allocation: disk.allocation ?? options.allocation };
+    needs.push(fresh ? await measureOutput(ctx, qemuImg, input, options.env) : 0);
+  }
+  await checkFreeSpace(disks.flatMap((d, i) => (needs[i]! > 0 ? [{ name: d.name, target: d.target, bytes: needs[i]! }] : [])));
   let before = 0;
   const results: CopyResult[] = [];
+  const created: CopyRequest[] = [];
 
   for (const [i, disk] of disks.entries()) {
     const info = infos[i] as ImageInfo;
@@ -129,6 +140,8 @@ export async function copyDisks(ctx: StageContext, disks: readonly CopyRequest[]
         onStdout: progressParser((percent) => report(Math.round((percent / 100) * info.virtualSize))),
       });
     } catch (error) {
+      // Looked at before the partial file goes: did the filesystem fill up under the copy?
+      const full = ctx.signal.aborted ? undefined : await spaceRanOut({ name: disk.name, target: disk.target, bytes: needs[i]! });
       // The target did not exist before: whatever is there now is this copy's partial output.
       await rm(disk.target, { force: true });
       ctx.log(
@@ -136,8 +149,14 @@ export async function copyDisks(ctx: StageContext, disks: readonly CopyRequest[]
         `${ctx.signal.aborted ? "Copy cancelled" : "Copy failed"}: removed the partial volume ${disk.name} (${disk.target})`,
         COPY_STAGE,
       );
-      throw error;
+      // Volumes this call finished before are half of an output nobody can use: removed too.
+      for (const done of created) {
+        await rm(done.target, { force: true });
+        ctx.log("info", `Removed the volume ${done.name} (${done.target}) copied earlier in this conversion`, COPY_STAGE);
+      }
+      throw full ?? error;
     }
+    created.push(disk);
     const durationMs = Date.now() - started;
     report(info.virtualSize);
     ctx.log("debug", `Copied ${disk.name} in ${(durationMs / 1000).toFixed(1)} s`, COPY_STAGE);

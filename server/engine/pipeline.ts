@@ -24,6 +24,7 @@ import { cleanupOutput, finishOutput, prepareOutput } from "./output.ts";
 import { openCredentials, isSealedCredentials, type PlainCredentials, type SealedCredentials } from "../secrets/credentials.ts";
 import { openRemoteDisks, type RemoteDisks, type RemoteSource } from "./remote.ts";
 import { readSource, type SourceInput } from "./source.ts";
+import { assertSourcesAllowed } from "./source-dirs.ts";
 import { readOutputTarget } from "./target.ts";
 import { buildTransferIso } from "./transfer-iso.ts";
 import type { Env } from "./tools.ts";
@@ -66,6 +67,10 @@ export type PipelineJob = {
   onPlanned?: ((plan: ConversionPlan) => void | Promise<void>) | undefined;
   /** `kvm` normally; `qemu` where the host has no usable KVM (tests). */
   domainType?: "kvm" | "qemu" | undefined;
+  /** Agents: the only directories local source disks may be in (realpath); undefined = unrestricted (`ferry convert`). */
+  sourceDirs?: readonly string[] | undefined;
+  /** Said in the refusal: how this host's operator allows a directory. */
+  sourceDirsHint?: string | undefined;
   env?: Env | undefined;
 };
 
@@ -102,6 +107,8 @@ async function makePlan(ctx: StageContext, job: PipelineJob, openRemote: OpenRem
   const { guest } = await readSource(ctx, request.source, { env: job.env });
   checkCancelled(ctx);
   const local = (p: string) => request.diskPaths?.[p] ?? p;
+  // Before anything reads a disk: local disks only from the directories this agent may read.
+  if (!remoteSourceOf(request)) await assertSourcesAllowed(guest.disks.map((d) => local(d.path)), job.sourceDirs, job.sourceDirsHint);
   // Remote disks keep their remote path in the plan (volume names come from it); they are read through NBD.
   const remote = await openRemote(guest.disks.map((d) => local(d.path)));
   const disks: MeasuredDisk[] = [];
@@ -182,6 +189,8 @@ export async function runPipeline(ctx: StageContext, job: PipelineJob): Promise<
 }
 
 async function runOpened(ctx: StageContext, job: PipelineJob, openRemote: OpenRemote): Promise<PipelineResult> {
+  // A stored plan (retry) is checked again: the allow-list may have changed since it was made.
+  if (job.plan && !remoteSourceOf(job.request)) await assertSourcesAllowed(job.plan.disks.map((d) => d.source.path), job.sourceDirs, job.sourceDirsHint);
   const plan = job.plan ?? (await makePlan(ctx, job, openRemote));
   if (job.request.dryRun) return { status: "planned", plan };
   await job.onPlanned?.(plan);

@@ -1,11 +1,12 @@
 // Builds the transfer ISO (reference §1.6): every readable <app>/<path> of the configuration,
 // at the path written in the config, volume id __virt-v2v_transfer__. Nothing readable, no ISO.
 import { accessSync, constants } from "node:fs";
-import { rm } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import type { ConfigFile, TransferIsoEntry } from "../v2v/index.ts";
 import { TRANSFER_ISO_LABEL, graftPoints, transferIsoContents } from "../v2v/index.ts";
 import type { StageContext } from "./context.ts";
 import { ToolFailedError } from "./errors.ts";
+import { checkRoomFor, spaceRanOut } from "./space.ts";
 import { preflight, run, type Env } from "./tools.ts";
 
 export const TRANSFER_ISO_STAGE = "transfer-iso";
@@ -20,6 +21,9 @@ export type TransferIsoRequest = {
 };
 
 export type TransferIso = { path: string; entries: TransferIsoEntry[] };
+
+/** Volume descriptors, directory records, Rock Ridge and Joliet trees: generous for a few hundred files. */
+const ISO_OVERHEAD = 2 * 1024 * 1024;
 
 function readable(path: string): boolean {
   try {
@@ -55,10 +59,16 @@ export async function buildTransferIso(ctx: StageContext, request: TransferIsoRe
   // must arrive in the ISO as the file, not as a link to a host path.
   const args = ["-as", "mkisofs", "-R", "-J", "-f", "-V", TRANSFER_ISO_LABEL, "-graft-points", "-o", request.output, ...graftPoints(contents)];
   ctx.log("info", `Building the transfer ISO (${contents.entries.length} files)`, TRANSFER_ISO_STAGE);
+  // The files' sizes (links followed, as -f does) plus room for the ISO's own structures.
+  let needed = ISO_OVERHEAD;
+  for (const e of contents.entries) needed += (await stat(e.hostPath)).size;
+  await checkRoomFor("the transfer ISO", request.output, needed);
   try {
     await run(ctx, xorriso, args, { env: request.env });
   } catch (error) {
+    const full = ctx.signal.aborted ? undefined : await spaceRanOut({ name: "the transfer ISO", target: request.output, bytes: needed }, "writing the transfer ISO");
     await rm(request.output, { force: true });
+    if (full) throw full;
     if (error instanceof ToolFailedError) throw new TransferIsoError(error.stderrTail);
     throw error;
   }

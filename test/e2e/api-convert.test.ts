@@ -63,7 +63,7 @@ function ferry(args: string[], token: string): Promise<Run> {
 
 beforeAll(async () => {
   guest = await buildRhel5Guest(join(work, "guest"), { name: NAME });
-  running = await startConsole({ port: PORT, pgPort: PG_PORT, env: { FERRY_ADMIN_EMAIL: admin.email, FERRY_ADMIN_PASSWORD: admin.password, FERRY_AGENT_HEARTBEAT_SECONDS: "1" } });
+  running = await startConsole({ port: PORT, pgPort: PG_PORT, env: { FERRY_ADMIN_EMAIL: admin.email, FERRY_ADMIN_PASSWORD: admin.password, FERRY_AGENT_HEARTBEAT_SECONDS: "1", FERRY_SOURCE_DIRS: work } });
   await addUser(operator, "operator");
   await addUser(viewer, "viewer");
   const creds = JSON.parse(readFileSync(join(running.dataDir, "postgres-credentials.json"), "utf8")) as { user: string; password: string };
@@ -103,12 +103,14 @@ describe("the API at the HTTP edge", () => {
 describe("ferry convert --server", () => {
   test("a guest whose disk is not on the agent host: the failure streamed, exit 1", async () => {
     const xml = join(work, "missing-disk.xml");
-    writeFileSync(xml, readFileSync(guest.xml, "utf8").replace(guest.disk, "/nonexistent/ferry/disk.img").replace(`<name>${NAME}</name>`, "<name>ferry-missing-disk</name>"));
+    writeFileSync(xml, readFileSync(guest.xml, "utf8").replace(guest.disk, join(work, "nonexistent", "disk.img")).replace(`<name>${NAME}</name>`, "<name>ferry-missing-disk</name>"));
     const r = await ferry(["-i", "libvirtxml", xml, "-o", "local", "-os", work], tokens.operator);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^Conversion #\d+ \(ferry-missing-disk\) queued on http:\/\/127\.0\.0\.1:3290\n/);
     expect(r.stdout).toMatch(/\] Setting up the source: -i libvirtxml /);
-    expect(r.stderr).toMatch(/ferry: conversion #\d+ failed: .*\/nonexistent\/ferry\/disk\.img/);
+    // Inside FERRY_SOURCE_DIRS, so it is the missing file that fails it, not the allow-list.
+    expect(r.stderr).toMatch(/ferry: conversion #\d+ failed: .*\/nonexistent\/disk\.img/);
+    expect(r.stderr).not.toMatch(/not in a directory this agent may read/);
   }, 300_000);
 
   test("Ctrl-C without a terminal cancels the conversion on the console, exit 1", async () => {

@@ -95,5 +95,11 @@ describe("a console restart under an open page", () => {
     const stored = await q<{ line: number; message: string }>("SELECT line, message FROM conversion_logs WHERE conversion_id = $1 ORDER BY line", [conversionId]);
     expect(stored.length).toBe(300);
     expect(shown).toEqual(stored.map((r) => [r.line, r.message]));
+
+    // The conversion the restart happened under completes, and the page says so.
+    await agent.result({ ...job, status: "succeeded", result: {} });
+    const [row] = await q<{ status: string }>("SELECT status FROM conversions WHERE id = $1", [conversionId]);
+    expect(row!.status).toBe("succeeded");
+    expect(await q("SELECT attempt, seq FROM conversion_logs WHERE conversion_id = $1 GROUP BY attempt, seq HAVING count(*) > 1", [conversionId])).toEqual([]);
   }, 300_000);
 });

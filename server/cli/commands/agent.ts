@@ -17,12 +17,15 @@ export const agentCommand: Command = {
   name: "agent",
   summary: "run a conversion agent that works for a console (--server URL --token TOKEN)",
   usage: [
-    "ferry agent --server URL --token TOKEN [--name NAME] [--scratch DIR] [--concurrency N]",
+    "ferry agent --server URL --token TOKEN [--name NAME] [--scratch DIR] [--source-dir DIR ...] [--concurrency N]",
     "",
     "  --server URL       the console, e.g. https://ferry.example:3000",
     "  --token TOKEN      an agent token an admin created on the Agents page (or FERRY_AGENT_TOKEN)",
     "  --name NAME        how the agent appears in the console (default: this host's name)",
     "  --scratch DIR      scratch space for conversions (default: the system temp dir)",
+    "  --source-dir DIR   a directory local source disks may be read from (repeatable; symlinks",
+    "                     are resolved first). Default: none, so only remote (ssh, https) sources",
+    "                     are accepted",
     "  --concurrency N    conversions run at the same time (default 1)",
     "  --libvirt URI      the libvirt whose pools and networks are reported (default qemu:///system)",
     "  --runner copy      run only the copy stage of each plan (checks a host's storage path)",
@@ -41,6 +44,7 @@ export const agentCommand: Command = {
       libvirt: { type: "string" },
       runner: { type: "string" },
       "software-root": { type: "string" },
+      "source-dir": { type: "string", multiple: true },
     });
     const server = values.server;
     if (!server) throw new CliUsageError("--server URL is required");
@@ -69,6 +73,8 @@ export const agentCommand: Command = {
         version: packageVersion(),
         concurrency,
         scratchDir: path.resolve(values.scratch ?? os.tmpdir()),
+        sourceDirs: (values["source-dir"] ?? []).map((d) => path.resolve(d)),
+        sourceDirsHint: "Allow its directory with `ferry agent --source-dir DIR` (repeatable) on this agent's host.",
         libvirtUri: values.libvirt,
         onMessage: (level, message) => (level === "info" ? io.stdout : io.stderr)(`${stamp()} ${message}\n`),
         onFatal: (message) => (fatalMessage = message),

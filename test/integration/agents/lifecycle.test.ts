@@ -86,6 +86,11 @@ describe("an agent killed mid-copy", () => {
     expect(interrupted.errorCode).toBe("AGENT_LOST");
     expect(interrupted.error).toMatch(/^The agent victim stopped sending heartbeats \(silent for \d+ s; the timeout is 2 s\): this attempt was interrupted\./);
     expect(interrupted.outputs).toMatchObject({ attempt: 1, paths: [target] });
+    // The log up to the kill is intact: attempt 1's lines numbered 0..n-1 with no gap, through the copy's start.
+    const before = await prisma.conversionLog.findMany({ where: { conversionId: id, attempt: 1 }, orderBy: { seq: "asc" } });
+    expect(before.map((l) => l.seq)).toEqual(before.map((_, i) => i));
+    expect(before[0]!.message).toMatch(/^Agent victim on \S+ runs attempt 1$/);
+    expect(before.map((l) => l.message)).toContain("Transferring storage volume killed-sda: 1073741824 bytes");
 
     expect(await retry(prisma, ADMIN, id)).toMatchObject({ status: "queued" });
     expect((await prisma.conversion.findUniqueOrThrow({ where: { id } })).outputs).toMatchObject({ attempt: 1, paths: [target] });

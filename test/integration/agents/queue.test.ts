@@ -48,7 +48,7 @@ describe("two agents racing for ten jobs", () => {
     const { secret } = await createAgentToken(prisma, ADMIN, { name: "racer" });
     // Capabilities read once (real ones), so both agents register and start claiming together.
     const caps = await readCapabilities({ scratchDir: tmp.dir, concurrency: 1 });
-    const common = { runner: copyRunner, version: "test", concurrency: 1, scratchDir: tmp.dir, pollMs: 100, readCapabilities: () => Promise.resolve(caps) };
+    const common = { runner: copyRunner, version: "test", concurrency: 1, scratchDir: tmp.dir, sourceDirs: [tmp.dir], pollMs: 100, readCapabilities: () => Promise.resolve(caps) };
     runtimes.push(
       ...(await Promise.all([
         startAgentRuntime({ ...common, transport: httpTransport(api.url, secret), name: "racer-remote" }),
