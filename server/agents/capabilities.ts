@@ -3,8 +3,8 @@
 // storage pools, networks and host bridges it sees. The console matches conversions against it.
 import { statfs } from "node:fs/promises";
 import { z } from "zod";
-import { findTools, TOOL_NAMES, type ToolName } from "../engine/tools.ts";
-import { readLibvirtHost } from "./libvirt-host.ts";
+import { readHostCapabilities } from "../engine/target.ts";
+import { findTools, quietContext, TOOL_NAMES, type ToolName } from "../engine/tools.ts";
 
 export const ZToolCapability = z.object({
   name: z.enum(TOOL_NAMES as [ToolName, ...ToolName[]]),
@@ -34,17 +34,15 @@ export type ToolCapability = z.infer<typeof ZToolCapability>;
 export type HostCapabilities = z.infer<typeof ZHostCapabilities>;
 export type AgentCapabilities = z.infer<typeof ZAgentCapabilities>;
 
-export type HostCapabilitiesReader = (options: { uri: string; signal?: AbortSignal }) => Promise<HostCapabilities>;
-
-// The lead's server/engine/target.ts `readHostCapabilities` replaces this one with
-// setHostCapabilitiesReader; until then the minimal reader in libvirt-host.ts answers.
-let hostReader: HostCapabilitiesReader = readLibvirtHost;
-
-export function setHostCapabilitiesReader(reader: HostCapabilitiesReader): void {
-  hostReader = reader;
-}
-
 export const DEFAULT_LIBVIRT_URI = "qemu:///system";
+
+/** The engine's view of the libvirt host, in the shape agents report (pools by name and state). */
+async function readLibvirt(uri: string, scratchDir: string): Promise<HostCapabilities> {
+  const host = await readHostCapabilities(quietContext(AbortSignal.timeout(20_000)), { uri, scratchDir });
+  const pools = host.pools.map((p) => ({ name: p.name, active: p.active }));
+  if (host.libvirtError !== undefined) return { uri, pools, networks: host.networks, bridges: host.bridges, error: `libvirt at ${uri}: ${host.libvirtError}` };
+  return { uri, pools, networks: host.networks, bridges: host.bridges };
+}
 
 async function freeBytes(dir: string): Promise<number | null> {
   try {
@@ -61,7 +59,7 @@ export async function readCapabilities(options: { scratchDir: string; concurrenc
   const [tools, free, libvirt] = await Promise.all([
     findTools(),
     freeBytes(options.scratchDir),
-    hostReader({ uri, signal: AbortSignal.timeout(20_000) }).catch(
+    readLibvirt(uri, options.scratchDir).catch(
       (e: unknown): HostCapabilities => ({ uri, pools: [], networks: [], bridges: [], error: e instanceof Error ? e.message : String(e) }),
     ),
   ]);
