@@ -32,6 +32,7 @@ describe("findTools", () => {
       ["virt-v2v-in-place", "virt-v2v"],
       ["virsh", "libvirt-clients"],
       ["nbdcopy", "libnbd-bin"],
+      ["nbdkit", "nbdkit"],
     ]);
     expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
     for (const name of ["qemu-img", "xorriso"]) {
