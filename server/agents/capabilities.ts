@@ -1,8 +1,9 @@
 // What an agent can do, as it reports it: the tools it found (with versions, or missing with
-// their Debian package), free space in its scratch dir, its concurrency limit, and the libvirt
+// their Debian package), the nbdkit plugins remote sources need, free space in its scratch dir, its concurrency limit, and the libvirt
 // storage pools, networks and host bridges it sees. The console matches conversions against it.
 import { statfs } from "node:fs/promises";
 import { z } from "zod";
+import { findRemotePlugins } from "../engine/nbdkit-disks.ts";
 import { readHostCapabilities } from "../engine/target.ts";
 import { findTools, quietContext, TOOL_NAMES, type ToolName } from "../engine/tools.ts";
 
@@ -27,6 +28,8 @@ export const ZAgentCapabilities = z.object({
   scratch: z.object({ dir: z.string(), freeBytes: z.number().nullable() }),
   concurrency: z.number().int().min(1),
   libvirt: ZHostCapabilities,
+  /** nbdkit plugins for remote sources it loads (ssh, curl); absent from agents older than the field. */
+  nbdkitPlugins: z.array(z.string()).optional(),
   collectedAt: z.string(),
 });
 
@@ -53,11 +56,12 @@ async function freeBytes(dir: string): Promise<number | null> {
   }
 }
 
-/** Collects this host's capabilities (spawns the tools' --version and virsh). */
+/** Collects this host's capabilities (spawns the tools' --version, nbdkit --dump-plugin and virsh). */
 export async function readCapabilities(options: { scratchDir: string; concurrency: number; libvirtUri?: string | undefined }): Promise<AgentCapabilities> {
   const uri = options.libvirtUri ?? DEFAULT_LIBVIRT_URI;
-  const [tools, free, libvirt] = await Promise.all([
+  const [tools, plugins, free, libvirt] = await Promise.all([
     findTools(),
+    findRemotePlugins(),
     freeBytes(options.scratchDir),
     readLibvirt(uri, options.scratchDir).catch(
       (e: unknown): HostCapabilities => ({ uri, pools: [], networks: [], bridges: [], error: e instanceof Error ? e.message : String(e) }),
@@ -68,6 +72,7 @@ export async function readCapabilities(options: { scratchDir: string; concurrenc
     scratch: { dir: options.scratchDir, freeBytes: free },
     concurrency: options.concurrency,
     libvirt,
+    nbdkitPlugins: plugins,
     collectedAt: new Date().toISOString(),
   };
 }

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { StageContext } from "./context.ts";
-import { preflight, run, type Env } from "./tools.ts";
+import { preflight, quietContext, run, which, type Env } from "./tools.ts";
 
 export type RemoteDisk = { remotePath: string; socket: string; qemuUri: string; guestfsUri: string };
 
@@ -37,6 +37,27 @@ export type NbdkitPlugin = {
   /** After every disk was read once: e.g. remove a file nbdkit does not read again. */
   opened?(dir: string): Promise<void>;
 };
+
+/** The plugins remote sources are read with: ssh (ssh://, xen+ssh://) and curl (esx://). Debian ships both in nbdkit. */
+export const REMOTE_PLUGINS = ["ssh", "curl"] as const;
+export type RemotePlugin = (typeof REMOTE_PLUGINS)[number];
+export const NBDKIT_PLUGIN_PACKAGE = "nbdkit";
+
+/** Which remote plugins this host's nbdkit can load (`nbdkit --dump-plugin NAME` exits 0); none without nbdkit. */
+export async function findRemotePlugins(options: { env?: Env | undefined } = {}): Promise<RemotePlugin[]> {
+  const nbdkit = which("nbdkit", options.env);
+  if (!nbdkit) return [];
+  const loads = async (plugin: RemotePlugin) => {
+    try {
+      await run(quietContext(AbortSignal.timeout(15_000)), nbdkit, ["--dump-plugin", plugin], { env: options.env });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const found = await Promise.all(REMOTE_PLUGINS.map(loads));
+  return REMOTE_PLUGINS.filter((_, i) => found[i]);
+}
 
 /** Writes a credential or trust file readable by this user only. */
 export async function writePrivateFile(file: string, text: string, options: { newline: boolean }): Promise<void> {
