@@ -3,10 +3,10 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { RevokeTokenForm } from "@/components/tokens/revoke-token-form";
-import { LastUsed, TokenCards, TokenPrefix } from "@/components/tokens/token-cards";
+import { LastUsed, TokenCards, TokenRow } from "@/components/tokens/token-cards";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { TD } from "@/components/ui/table";
 import { listApiTokens } from "@/server/auth/api-tokens";
 import { db } from "@/server/db/client";
 import { pageActor } from "@/server/http/page-guard";
@@ -33,41 +33,25 @@ export default async function ApiTokensPage() {
       <TokenCards
         title="Your tokens"
         description="Only the first characters are kept. Revoking a token refuses it from the next request."
-        empty={tokens.length === 0}
+        caption="Your API tokens"
+        columns={["Scope", "Expires (UTC)", "Last used (UTC)"]}
+        rows={tokens.map((t) => (
+          <TokenRow
+            key={t.id}
+            name={t.name}
+            prefix={t.prefix}
+            status={<RevokeTokenForm action={revokeApiTokenAction} id={t.id} name={t.name} revoked={t.revokedAt ? when.format(t.revokedAt) : null} expired={t.expiresAt <= now} />}
+          >
+            <TD>{t.readOnly ? <Badge>read-only</Badge> : <Badge tone="info">{actor.role}</Badge>}</TD>
+            <TD>{when.format(t.expiresAt)}</TD>
+            <TD>
+              <LastUsed at={t.lastUsedAt ? when.format(t.lastUsedAt) : null} />
+            </TD>
+          </TokenRow>
+        ))}
         newTitle="New API token"
         form={<CreateApiTokenForm consoleUrl={consoleUrl} />}
-      >
-        <Table framed={false} caption="Your API tokens">
-          <THead>
-            <TR>
-              <TH>Name</TH>
-              <TH>Token</TH>
-              <TH>Scope</TH>
-              <TH>Expires (UTC)</TH>
-              <TH>Last used (UTC)</TH>
-              <TH>Status</TH>
-            </TR>
-          </THead>
-          <TBody>
-            {tokens.map((t) => (
-              <TR key={t.id}>
-                <TD>{t.name}</TD>
-                <TD>
-                  <TokenPrefix prefix={t.prefix} />
-                </TD>
-                <TD>{t.readOnly ? <Badge>read-only</Badge> : <Badge tone="info">{actor.role}</Badge>}</TD>
-                <TD>{when.format(t.expiresAt)}</TD>
-                <TD>
-                  <LastUsed at={t.lastUsedAt ? when.format(t.lastUsedAt) : null} />
-                </TD>
-                <TD>
-                  <RevokeTokenForm action={revokeApiTokenAction} id={t.id} name={t.name} revoked={t.revokedAt ? when.format(t.revokedAt) : null} expired={t.expiresAt <= now} />
-                </TD>
-              </TR>
-            ))}
-          </TBody>
-        </Table>
-      </TokenCards>
+      />
     </div>
   );
 }
