@@ -1,10 +1,11 @@
 // What an agent can do, as it reports it: the tools it found (with versions, or missing with
-// their Debian package), free space in its scratch dir, its concurrency limit, and the libvirt
+// their Debian package), the nbdkit plugins remote sources need, free space in its scratch dir, its concurrency limit, and the libvirt
 // storage pools, networks and host bridges it sees. The console matches conversions against it.
 import { statfs } from "node:fs/promises";
 import { z } from "zod";
-import { findTools, TOOL_NAMES, type ToolName } from "../engine/tools.ts";
-import { readLibvirtHost } from "./libvirt-host.ts";
+import { findRemotePlugins } from "../engine/nbdkit-disks.ts";
+import { readHostCapabilities } from "../engine/target.ts";
+import { findTools, quietContext, TOOL_NAMES, type ToolName } from "../engine/tools.ts";
 
 export const ZToolCapability = z.object({
   name: z.enum(TOOL_NAMES as [ToolName, ...ToolName[]]),
@@ -27,6 +28,8 @@ export const ZAgentCapabilities = z.object({
   scratch: z.object({ dir: z.string(), freeBytes: z.number().nullable() }),
   concurrency: z.number().int().min(1),
   libvirt: ZHostCapabilities,
+  /** nbdkit plugins for remote sources it loads (ssh, curl); absent from agents older than the field. */
+  nbdkitPlugins: z.array(z.string()).optional(),
   collectedAt: z.string(),
 });
 
@@ -34,17 +37,15 @@ export type ToolCapability = z.infer<typeof ZToolCapability>;
 export type HostCapabilities = z.infer<typeof ZHostCapabilities>;
 export type AgentCapabilities = z.infer<typeof ZAgentCapabilities>;
 
-export type HostCapabilitiesReader = (options: { uri: string; signal?: AbortSignal }) => Promise<HostCapabilities>;
-
-// The lead's server/engine/target.ts `readHostCapabilities` replaces this one with
-// setHostCapabilitiesReader; until then the minimal reader in libvirt-host.ts answers.
-let hostReader: HostCapabilitiesReader = readLibvirtHost;
-
-export function setHostCapabilitiesReader(reader: HostCapabilitiesReader): void {
-  hostReader = reader;
-}
-
 export const DEFAULT_LIBVIRT_URI = "qemu:///system";
+
+/** The engine's view of the libvirt host, in the shape agents report (pools by name and state). */
+async function readLibvirt(uri: string, scratchDir: string): Promise<HostCapabilities> {
+  const host = await readHostCapabilities(quietContext(AbortSignal.timeout(20_000)), { uri, scratchDir });
+  const pools = host.pools.map((p) => ({ name: p.name, active: p.active }));
+  if (host.libvirtError !== undefined) return { uri, pools, networks: host.networks, bridges: host.bridges, error: `libvirt at ${uri}: ${host.libvirtError}` };
+  return { uri, pools, networks: host.networks, bridges: host.bridges };
+}
 
 async function freeBytes(dir: string): Promise<number | null> {
   try {
@@ -55,13 +56,14 @@ async function freeBytes(dir: string): Promise<number | null> {
   }
 }
 
-/** Collects this host's capabilities (spawns the tools' --version and virsh). */
+/** Collects this host's capabilities (spawns the tools' --version, nbdkit --dump-plugin and virsh). */
 export async function readCapabilities(options: { scratchDir: string; concurrency: number; libvirtUri?: string | undefined }): Promise<AgentCapabilities> {
   const uri = options.libvirtUri ?? DEFAULT_LIBVIRT_URI;
-  const [tools, free, libvirt] = await Promise.all([
+  const [tools, plugins, free, libvirt] = await Promise.all([
     findTools(),
+    findRemotePlugins(),
     freeBytes(options.scratchDir),
-    hostReader({ uri, signal: AbortSignal.timeout(20_000) }).catch(
+    readLibvirt(uri, options.scratchDir).catch(
       (e: unknown): HostCapabilities => ({ uri, pools: [], networks: [], bridges: [], error: e instanceof Error ? e.message : String(e) }),
     ),
   ]);
@@ -70,6 +72,7 @@ export async function readCapabilities(options: { scratchDir: string; concurrenc
     scratch: { dir: options.scratchDir, freeBytes: free },
     concurrency: options.concurrency,
     libvirt,
+    nbdkitPlugins: plugins,
     collectedAt: new Date().toISOString(),
   };
 }

@@ -1,14 +1,17 @@
 // Which conversions an agent can run: the tools a conversion needs (from its request and plan),
-// the storage pool and networks it names, checked against what an agent reported. When no
+// the nbdkit plugin a remote source is read with, the storage pool and networks it names, checked against what an agent reported. When no
 // connected agent can run one, whyUnclaimable says why in one sentence instead of waiting.
 import { z } from "zod";
+import { NBDKIT_PLUGIN_PACKAGE, type RemotePlugin } from "../engine/nbdkit-disks.ts";
+import { isHttpsRemote } from "../engine/remote.ts";
 import { TOOLS, type ToolName } from "../engine/tools.ts";
 import type { AgentCapabilities } from "./capabilities.ts";
 
-export type ConversionDemand = { tools: ToolName[]; pool?: string | undefined; networks: string[]; bridges: string[] };
+export type ConversionDemand = { tools: ToolName[]; plugins: RemotePlugin[]; pool?: string | undefined; networks: string[]; bridges: string[] };
 
 export type Unmet =
   | { kind: "tool"; tool: ToolName; package: string }
+  | { kind: "plugin"; plugin: RemotePlugin; package: string }
   | { kind: "pool"; name: string }
   | { kind: "network"; name: string }
   | { kind: "bridge"; name: string }
@@ -18,7 +21,11 @@ export type Unmet =
 // that decide where a conversion can run matter here.
 const ZRequestShape = z
   .object({
-    source: z.object({ method: z.string().optional() }).partial().passthrough().optional(),
+    source: z
+      .object({ method: z.string().optional(), uri: z.string().optional(), remote: z.object({ uri: z.string().optional() }).partial().passthrough().optional() })
+      .partial()
+      .passthrough()
+      .optional(),
     output: z.object({ method: z.string().optional(), storage: z.string().optional() }).partial().passthrough().optional(),
   })
   .passthrough();
@@ -34,6 +41,12 @@ const ZPlanShape = z
 const ALWAYS: ToolName[] = ["qemu-img", "virt-inspector"];
 const FULL_RUN: ToolName[] = ["virt-customize", "virt-v2v-in-place", "xorriso"];
 
+/** Where a remote source's disks are read from (as the pipeline's remoteSourceOf decides), or undefined. */
+function remoteUriOf(source: { method?: string | undefined; uri?: string | undefined; remote?: { uri?: string | undefined } | undefined } | undefined): string | undefined {
+  if (source?.remote?.uri !== undefined) return source.remote.uri;
+  return source?.method === "libvirt" && /^[a-z]+\+ssh:\/\//i.test(source.uri ?? "") ? source.uri : undefined;
+}
+
 export function demandOf(conversion: { request: unknown; plan: unknown; dryRun: boolean }): ConversionDemand {
   const request = ZRequestShape.safeParse(conversion.request);
   const plan = ZPlanShape.safeParse(conversion.plan ?? {});
@@ -43,11 +56,15 @@ export function demandOf(conversion: { request: unknown; plan: unknown; dryRun: 
   const tools = new Set<ToolName>(ALWAYS);
   if (!conversion.dryRun) for (const t of FULL_RUN) tools.add(t);
   if (outputMethod === "libvirt" || req.source?.method === "libvirt") tools.add("virsh");
+  // A remote source's disks are served by nbdkit: its curl plugin for esx://, ssh otherwise.
+  const remote = remoteUriOf(req.source);
+  if (remote !== undefined) tools.add("nbdkit");
   // Networks and bridges matter only where the guest is defined on this host's libvirt:
   // -o local and -o rhev write the mapping into XML/OVF for another host to use.
   const nics = outputMethod === "libvirt" ? (pl.nics ?? []) : [];
   return {
     tools: [...tools],
+    plugins: remote === undefined ? [] : [isHttpsRemote(remote) ? "curl" : "ssh"],
     pool: outputMethod === "libvirt" ? (pl.output?.storage ?? req.output?.storage) : undefined,
     networks: [...new Set(nics.filter((n) => n.to.type === "network").map((n) => n.to.name))],
     bridges: [...new Set(nics.filter((n) => n.to.type === "bridge").map((n) => n.to.name))],
@@ -58,6 +75,11 @@ export function demandOf(conversion: { request: unknown; plan: unknown; dryRun: 
 export function unmetNeeds(caps: AgentCapabilities | undefined, demand: ConversionDemand): Unmet[] {
   const found = new Set((caps?.tools ?? []).filter((t) => t.found).map((t) => t.name));
   const out: Unmet[] = demand.tools.filter((t) => !found.has(t)).map((tool) => ({ kind: "tool", tool, package: TOOLS[tool].package }));
+  // Without nbdkit itself, the missing tool says it all.
+  if (found.has("nbdkit")) {
+    const plugins = new Set(caps?.nbdkitPlugins ?? []);
+    for (const plugin of demand.plugins) if (!plugins.has(plugin)) out.push({ kind: "plugin", plugin, package: NBDKIT_PLUGIN_PACKAGE });
+  }
   const needsLibvirt = demand.pool !== undefined || demand.networks.length > 0;
   if (needsLibvirt && (!caps || caps.libvirt.error)) out.push({ kind: "libvirt", error: caps?.libvirt.error ?? "the agent has not reported its libvirt host" });
   else if (caps) {
@@ -73,6 +95,8 @@ export function describeUnmet(u: Unmet): string {
   switch (u.kind) {
     case "tool":
       return `${u.tool} is missing (Debian package ${u.package})`;
+    case "plugin":
+      return `nbdkit's ${u.plugin} plugin is missing (Debian package ${u.package})`;
     case "pool":
       return `Output pool ${u.name} is not a valid storage pool.`;
     case "network":
@@ -84,12 +108,14 @@ export function describeUnmet(u: Unmet): string {
   }
 }
 
-const key = (u: Unmet) => (u.kind === "libvirt" ? "libvirt" : `${u.kind}:${u.kind === "tool" ? u.tool : u.name}`);
+const key = (u: Unmet) => (u.kind === "libvirt" ? "libvirt" : `${u.kind}:${u.kind === "tool" ? u.tool : u.kind === "plugin" ? u.plugin : u.name}`);
 
 function everyAgent(u: Unmet): string {
   switch (u.kind) {
     case "tool":
       return `${u.tool} is missing on every agent (Debian package ${u.package})`;
+    case "plugin":
+      return `nbdkit's ${u.plugin} plugin is missing on every agent (Debian package ${u.package})`;
     case "libvirt":
       return `libvirt is not reachable on any agent (${u.error})`;
     default:
@@ -128,7 +154,7 @@ export class UnrunnableError extends Error {
   constructor(unmet: Unmet[]) {
     super(unmet.map(describeUnmet).join(" "));
     this.name = "UnrunnableError";
-    this.code = unmet.some((u) => u.kind !== "tool") ? "TARGET_INVALID" : "MISSING_TOOLS";
+    this.code = unmet.some((u) => u.kind !== "tool" && u.kind !== "plugin") ? "TARGET_INVALID" : "MISSING_TOOLS";
     this.unmet = unmet;
   }
 }

@@ -72,15 +72,19 @@ export async function claimConversion(client: Db, agent: { id: string }): Promis
       plan: row.plan ?? null,
       cleanup: outputsOf(row.outputs)?.paths ?? [],
     };
-    try {
-      job.config = await conversionConfig(tx, row.config_revisions);
-    } catch (e) {
-      job.configError = e instanceof Error ? e.message : String(e);
-    }
-    return job;
+    return { job, configRevisions: row.config_revisions };
   }, TX);
-  if (claimed) publishConversionUpdate({ type: "status", conversionId: claimed.id, status: "running", attempt: claimed.attempt, agentId: agent.id });
-  return claimed;
+  if (!claimed) return null;
+  const { job } = claimed;
+  publishConversionUpdate({ type: "status", conversionId: job.id, status: "running", attempt: job.attempt, agentId: agent.id });
+  // Read after the commit, so the claim holds its row lock no longer than it must: the revisions
+  // named are never rewritten, and a conversion without them takes the stack as it is at claim.
+  try {
+    job.config = await conversionConfig(client, claimed.configRevisions);
+  } catch (e) {
+    job.configError = e instanceof Error ? e.message : String(e);
+  }
+  return job;
 }
 
 /** The agent's last word on an attempt. Refused (CONFLICT) for an attempt that is no longer live. */

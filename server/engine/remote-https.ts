@@ -2,17 +2,15 @@
 // datastore path the domain XML gives (`[datastore1] Fedora11/Fedora11.vmdk`) is the flat
 // extent of a monolithic vmdk, served by the host at
 // https://HOST[:PORT]/folder/Fedora11/Fedora11-flat.vmdk?dcPath=ha-datacenter&dsName=datastore1.
-// One nbdkit (curl plugin, read-only) per disk on a Unix socket, as for ssh (remote.ts), so copy
+// One nbdkit (curl plugin, read-only) per disk on a Unix socket (nbdkit-disks.ts), as for ssh, so copy
 // and inspect read NBD either way. The certificate is verified against the CA the operator gave
 // with the source, else the system CAs; `?no_verify=1` turns that off only when written, with a
 // warning. The password reaches nbdkit as a 0600 file, never a command line or a log line.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import type { StageContext } from "./context.ts";
-import { MissingToolsError } from "./errors.ts";
-import { REMOTE_STAGE, RemoteSourceError, startServer, stop, waitReady, type RemoteDisk, type RemoteDisks, type RemoteSource, type Server } from "./remote.ts";
-import { preflight, run, which, type Env } from "./tools.ts";
+import { openNbdkitDisks, writePrivateFile, type NbdkitPlugin } from "./nbdkit-disks.ts";
+import { REMOTE_STAGE, RemoteSourceError, type RemoteDisks, type RemoteSource } from "./remote.ts";
+import type { Env } from "./tools.ts";
 
 export type EsxEndpoint = { user: string | undefined; host: string; port: number | undefined; noVerify: boolean };
 
@@ -80,74 +78,40 @@ export function classifyHttpsFailure(stderr: string, endpoint: EsxEndpoint, data
   return new RemoteSourceError("CONNECT", `Cannot read ${datastorePath} from ${where} over https: ${detail || "nbdkit gave no reason"}`);
 }
 
+/** nbdkit's curl plugin: https only, the CA and password as 0600 files, one `url=` per disk. */
+function curlPlugin(ctx: StageContext, source: RemoteSource, endpoint: EsxEndpoint, urls: Map<string, string>): NbdkitPlugin {
+  return {
+    name: "curl",
+    tmpPrefix: "ferry-esx-",
+    prepare: async (dir) => {
+      // protocols=https: a redirect never downgrades to http (the password would travel in clear).
+      const common = ["protocols=https", "timeout=60", ...(endpoint.user ? [`user=${endpoint.user}`] : [])];
+      if (endpoint.noVerify) {
+        common.push("sslverify=false");
+        ctx.log("warn", `Not verifying the https certificate of ${hostPort(endpoint)} (no_verify=1 in the source URI): anyone between the agent and the host could read or alter the disks.`, REMOTE_STAGE);
+      } else if (source.caCert !== undefined) {
+        await writePrivateFile(path.join(dir, "ca.pem"), source.caCert, { newline: true });
+        common.push(`cainfo=${path.join(dir, "ca.pem")}`);
+      }
+      const password = source.credentials?.password?.reveal();
+      if (password !== undefined) {
+        await writePrivateFile(path.join(dir, "password"), password, { newline: false });
+        common.push(`password=+${path.join(dir, "password")}`);
+      }
+      const tls = endpoint.noVerify ? "certificate not verified" : source.caCert !== undefined ? "certificate checked against the CA given with the source" : "certificate checked against the system CAs";
+      ctx.log("info", `Reading the source disks over https from ESX ${endpoint.user ? `${endpoint.user}@` : ""}${hostPort(endpoint)} (nbdkit curl plugin, read-only; ${password !== undefined ? "with a password" : "without a password"}; ${tls})`, REMOTE_STAGE);
+      return common;
+    },
+    diskParam: (datastorePath) => `url=${urls.get(datastorePath)}`,
+    classify: (stderr, datastorePath) => classifyHttpsFailure(stderr, endpoint, datastorePath),
+  };
+}
+
 /** Serves each datastore path as NBD and reads it once, so a refusal comes with its reason first. */
 export async function openHttpsDisks(ctx: StageContext, source: RemoteSource, paths: readonly string[], options: { env?: Env | undefined } = {}): Promise<RemoteDisks> {
   const endpoint = parseEsxUri(source.uri);
-  const urls = paths.map((p) => esxDiskUrl(endpoint, p));
-  const nbdkit = which("nbdkit", options.env);
-  if (!nbdkit) throw new MissingToolsError([{ tool: "nbdkit", package: "nbdkit" }]);
-  const qemuImg = preflight(["qemu-img"], { env: options.env })["qemu-img"];
-
-  const dir = await mkdtemp(path.join(os.tmpdir(), "ferry-esx-"));
-  const servers: Server[] = [];
-  const disks: RemoteDisk[] = [];
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await Promise.all(servers.map(stop));
-    await rm(dir, { recursive: true, force: true });
-  };
-
-  try {
-    // protocols=https: a redirect never downgrades to http (the password would travel in clear).
-    const common = ["protocols=https", "timeout=60", ...(endpoint.user ? [`user=${endpoint.user}`] : [])];
-    if (endpoint.noVerify) {
-      common.push("sslverify=false");
-      ctx.log("warn", `Not verifying the https certificate of ${hostPort(endpoint)} (no_verify=1 in the source URI): anyone between the agent and the host could read or alter the disks.`, REMOTE_STAGE);
-    } else if (source.caCert !== undefined) {
-      await writeFile(path.join(dir, "ca.pem"), source.caCert.endsWith("\n") ? source.caCert : `${source.caCert}\n`, { mode: 0o600 });
-      common.push(`cainfo=${path.join(dir, "ca.pem")}`);
-    }
-    const password = source.credentials?.password?.reveal();
-    if (password !== undefined) {
-      await writeFile(path.join(dir, "password"), password, { mode: 0o600 });
-      common.push(`password=+${path.join(dir, "password")}`);
-    }
-    const tls = endpoint.noVerify ? "certificate not verified" : source.caCert !== undefined ? "certificate checked against the CA given with the source" : "certificate checked against the system CAs";
-    ctx.log("info", `Reading the source disks over https from ESX ${endpoint.user ? `${endpoint.user}@` : ""}${hostPort(endpoint)} (nbdkit curl plugin, read-only; ${password !== undefined ? "with a password" : "without a password"}; ${tls})`, REMOTE_STAGE);
-
-    for (const [i, datastorePath] of paths.entries()) {
-      const socket = path.join(dir, `disk${i}.sock`);
-      const pidfile = path.join(dir, `disk${i}.pid`);
-      const args = ["--foreground", "--exit-with-parent", "--readonly", "--unix", socket, "--pidfile", pidfile, "curl", ...common, `url=${urls[i]}`];
-      const server = startServer(nbdkit, args, options.env);
-      servers.push(server);
-      try {
-        await waitReady(server, pidfile, ctx.signal);
-      } catch (error) {
-        if (ctx.signal.aborted) throw error;
-        throw classifyHttpsFailure(server.stderr(), endpoint, datastorePath);
-      }
-      const disk = { remotePath: datastorePath, socket, qemuUri: `nbd+unix:///?socket=${socket}`, guestfsUri: `nbd://?socket=${socket}` };
-      // curl sends its first request (a HEAD for the size) on the first NBD connection.
-      try {
-        await run(ctx, qemuImg, ["info", "--output=json", "-f", "raw", disk.qemuUri], { env: options.env });
-      } catch (error) {
-        if (ctx.signal.aborted) throw error;
-        throw classifyHttpsFailure(server.stderr(), endpoint, datastorePath);
-      }
-      disks.push(disk);
-    }
-  } catch (error) {
-    await close();
-    throw error;
-  }
-
-  const find = (remotePath: string) => {
-    const disk = disks.find((d) => d.remotePath === remotePath);
-    if (!disk) throw new Error(`${remotePath} is not one of the remote disks opened (${disks.map((d) => d.remotePath).join(", ")})`);
-    return disk;
-  };
-  return { endpoint: { user: endpoint.user, host: endpoint.host, port: endpoint.port }, disks, qemuUri: (p) => find(p).qemuUri, guestfsUri: (p) => find(p).guestfsUri, close };
+  // Every path is checked before anything starts.
+  const urls = new Map(paths.map((p) => [p, esxDiskUrl(endpoint, p)]));
+  const opened = await openNbdkitDisks(ctx, curlPlugin(ctx, source, endpoint, urls), paths, options);
+  return { endpoint: { user: endpoint.user, host: endpoint.host, port: endpoint.port }, ...opened };
 }

@@ -1,20 +1,17 @@
 // Disks of a remote source read over ssh: one nbdkit (ssh plugin, read-only) per disk on a Unix
-// socket, so qemu-img and virt-inspector read them as NBD, with progress and cancel as for
+// socket (nbdkit-disks.ts), so qemu-img and virt-inspector read them as NBD, with progress and cancel as for
 // local files. The host key is always checked: against the known_hosts the operator gave with
 // the source, else the agent host's own (~/.ssh/known_hosts, /etc/ssh/ssh_known_hosts); an
 // unknown or changed key is a refusal, never a prompt or a silent accept. Credentials go to
 // nbdkit as files (0600, in a 0700 directory removed on close), never on a command line or in a
 // log line. esx:// disks are read over https by remote-https.ts; vpx:// and gsx:// are refused.
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { PlainCredentials } from "../secrets/credentials.ts";
 import type { StageContext } from "./context.ts";
-import { MissingToolsError } from "./errors.ts";
+import { openNbdkitDisks, writePrivateFile, type NbdkitDisks, type NbdkitPlugin } from "./nbdkit-disks.ts";
 import { openHttpsDisks } from "./remote-https.ts";
-import { preflight, run, which, type Env } from "./tools.ts";
+import type { Env } from "./tools.ts";
 
 export const REMOTE_STAGE = "source";
 
@@ -121,53 +118,43 @@ export function classifySshFailure(stderr: string, endpoint: RemoteEndpoint, rem
   return new RemoteSourceError("CONNECT", `Cannot read ${remotePath} from ${where} over ssh: ${detail || "nbdkit gave no reason"}`);
 }
 
-export type RemoteDisk = { remotePath: string; socket: string; qemuUri: string; guestfsUri: string };
+export type { RemoteDisk } from "./nbdkit-disks.ts";
 
-export type RemoteDisks = {
-  endpoint: RemoteEndpoint;
-  disks: RemoteDisk[];
-  /** The NBD URI qemu-img reads a remote path through. */
-  qemuUri(remotePath: string): string;
-  /** The same disk as libvirt/libguestfs's `-a` takes it. */
-  guestfsUri(remotePath: string): string;
-  /** Stops every nbdkit and removes the credential files; safe to call twice. */
-  close(): Promise<void>;
-};
+export type RemoteDisks = NbdkitDisks & { endpoint: RemoteEndpoint };
 
-export type Server = { child: ChildProcess; stderr: () => string; exited: Promise<void> };
-
-export function startServer(nbdkit: string, args: string[], env: Env | undefined): Server {
-  const child = spawn(nbdkit, args, { detached: true, stdio: ["ignore", "ignore", "pipe"], env: (env ?? process.env) as NodeJS.ProcessEnv });
-  let err = "";
-  child.stderr?.setEncoding("utf8");
-  child.stderr?.on("data", (c: string) => (err = (err + c).slice(-16_384)));
-  const exited = new Promise<void>((resolve) => {
-    child.on("close", () => resolve());
-    child.on("error", () => resolve());
-  });
-  return { child, stderr: () => err, exited };
-}
-
-export async function waitReady(server: Server, pidfile: string, signal: AbortSignal): Promise<void> {
-  // nbdkit writes its pidfile once the socket accepts connections.
-  for (let i = 0; i < 600; i++) {
-    if (existsSync(pidfile)) return;
-    if (server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`nbdkit exited: ${server.stderr().trim()}`);
-    if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("cancelled");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("nbdkit did not open its socket within 30 s");
-}
-
-export async function stop(server: Server): Promise<void> {
-  if (server.child.exitCode === null && server.child.signalCode === null && server.child.pid !== undefined) {
-    try {
-      process.kill(-server.child.pid, "SIGTERM");
-    } catch {
-      // gone already
-    }
-  }
-  await server.exited;
+/** nbdkit's ssh plugin: host key files, credentials as 0600 files, one `path=` per disk. */
+function sshPlugin(ctx: StageContext, source: RemoteSource, endpoint: RemoteEndpoint): NbdkitPlugin {
+  const key = source.credentials?.privateKey?.reveal();
+  const password = source.credentials?.password?.reveal();
+  return {
+    name: "ssh",
+    tmpPrefix: "ferry-ssh-",
+    prepare: async (dir) => {
+      const common = [`host=${endpoint.host}`, ...(endpoint.port ? [`port=${endpoint.port}`] : []), ...(endpoint.user ? [`user=${endpoint.user}`] : []), "config=", "timeout=30"];
+      if (source.knownHosts !== undefined) {
+        await writePrivateFile(path.join(dir, "known_hosts"), source.knownHosts, { newline: true });
+        common.push(`known-hosts=${path.join(dir, "known_hosts")}`);
+      }
+      if (key !== undefined) {
+        await writePrivateFile(path.join(dir, "identity"), key, { newline: true });
+        common.push(`identity=${path.join(dir, "identity")}`);
+      }
+      if (password !== undefined) {
+        await writePrivateFile(path.join(dir, "password"), password, { newline: false });
+        common.push(`password=+${path.join(dir, "password")}`);
+      }
+      const auth = key !== undefined ? "a private key" : password !== undefined ? "a password" : "the agent host's ssh keys";
+      const hostKeys = source.knownHosts !== undefined ? "the known_hosts given with the source" : "the agent host's known_hosts";
+      ctx.log("info", `Reading the source disks over ssh from ${describeEndpoint(endpoint)} (nbdkit ssh plugin, read-only; authenticating with ${auth}; host key checked against ${hostKeys})`, REMOTE_STAGE);
+      return common;
+    },
+    diskParam: (remotePath) => `path=${remotePath}`,
+    classify: (stderr, remotePath) => classifySshFailure(stderr, endpoint, remotePath),
+    // The files are read; only the identity is read again per connection, so it stays until close.
+    opened: async (dir) => {
+      if (password !== undefined) await rm(path.join(dir, "password"), { force: true });
+    },
+  };
 }
 
 /**
@@ -177,76 +164,5 @@ export async function stop(server: Server): Promise<void> {
 export async function openRemoteDisks(ctx: StageContext, source: RemoteSource, paths: readonly string[], options: { env?: Env | undefined } = {}): Promise<RemoteDisks> {
   if (isHttpsRemote(source.uri)) return openHttpsDisks(ctx, source, paths, options);
   const endpoint = parseRemoteUri(source.uri);
-  const nbdkit = which("nbdkit", options.env);
-  if (!nbdkit) throw new MissingToolsError([{ tool: "nbdkit", package: "nbdkit" }]);
-  const qemuImg = preflight(["qemu-img"], { env: options.env })["qemu-img"];
-
-  // Short and private: Unix socket paths are limited to 107 bytes, and the key files live here.
-  const dir = await mkdtemp(path.join(os.tmpdir(), "ferry-ssh-"));
-  const servers: Server[] = [];
-  const disks: RemoteDisk[] = [];
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await Promise.all(servers.map(stop));
-    await rm(dir, { recursive: true, force: true });
-  };
-
-  try {
-    const common = [`host=${endpoint.host}`, ...(endpoint.port ? [`port=${endpoint.port}`] : []), ...(endpoint.user ? [`user=${endpoint.user}`] : []), "config=", "timeout=30"];
-    if (source.knownHosts !== undefined) {
-      await writeFile(path.join(dir, "known_hosts"), source.knownHosts.endsWith("\n") ? source.knownHosts : `${source.knownHosts}\n`, { mode: 0o600 });
-      common.push(`known-hosts=${path.join(dir, "known_hosts")}`);
-    }
-    const key = source.credentials?.privateKey?.reveal();
-    if (key !== undefined) {
-      await writeFile(path.join(dir, "identity"), key.endsWith("\n") ? key : `${key}\n`, { mode: 0o600 });
-      common.push(`identity=${path.join(dir, "identity")}`);
-    }
-    const password = source.credentials?.password?.reveal();
-    if (password !== undefined) {
-      await writeFile(path.join(dir, "password"), password, { mode: 0o600 });
-      common.push(`password=+${path.join(dir, "password")}`);
-    }
-    const auth = key !== undefined ? "a private key" : password !== undefined ? "a password" : "the agent host's ssh keys";
-    const hostKeys = source.knownHosts !== undefined ? "the known_hosts given with the source" : "the agent host's known_hosts";
-    ctx.log("info", `Reading the source disks over ssh from ${describeEndpoint(endpoint)} (nbdkit ssh plugin, read-only; authenticating with ${auth}; host key checked against ${hostKeys})`, REMOTE_STAGE);
-
-    for (const [i, remotePath] of paths.entries()) {
-      const socket = path.join(dir, `disk${i}.sock`);
-      const pidfile = path.join(dir, `disk${i}.pid`);
-      const args = ["--foreground", "--exit-with-parent", "--readonly", "--unix", socket, "--pidfile", pidfile, "ssh", ...common, `path=${remotePath}`];
-      const server = startServer(nbdkit, args, options.env);
-      servers.push(server);
-      try {
-        await waitReady(server, pidfile, ctx.signal);
-      } catch (error) {
-        if (ctx.signal.aborted) throw error;
-        throw classifySshFailure(server.stderr(), endpoint, remotePath);
-      }
-      const disk = { remotePath, socket, qemuUri: `nbd+unix:///?socket=${socket}`, guestfsUri: `nbd://?socket=${socket}` };
-      // The ssh session opens on the first NBD connection: this read is where a host key or a
-      // credential is refused. nbdkit says why on its stderr; qemu-img only sees a closed socket.
-      try {
-        await run(ctx, qemuImg, ["info", "--output=json", "-f", "raw", disk.qemuUri], { env: options.env });
-      } catch (error) {
-        if (ctx.signal.aborted) throw error;
-        throw classifySshFailure(server.stderr(), endpoint, remotePath);
-      }
-      disks.push(disk);
-    }
-    // The files are read; only the identity is read again per connection, so it stays until close.
-    if (password !== undefined) await rm(path.join(dir, "password"), { force: true });
-  } catch (error) {
-    await close();
-    throw error;
-  }
-
-  const find = (remotePath: string) => {
-    const disk = disks.find((d) => d.remotePath === remotePath);
-    if (!disk) throw new Error(`${remotePath} is not one of the remote disks opened (${disks.map((d) => d.remotePath).join(", ")})`);
-    return disk;
-  };
-  return { endpoint, disks, qemuUri: (p) => find(p).qemuUri, guestfsUri: (p) => find(p).guestfsUri, close };
+  return { endpoint, ...(await openNbdkitDisks(ctx, sshPlugin(ctx, source, endpoint), paths, options)) };
 }

@@ -103,7 +103,8 @@ export async function readPool(ctx: StageContext, uri: string, name: string, opt
 export async function hostBridges(sysClassNet = "/sys/class/net"): Promise<string[]> {
   let entries: string[];
   try {
-    entries = await readdir(sysClassNet);
+    // Ignored by the console's bundler: a runtime path (sysfs), not a project file to trace.
+    entries = await readdir(/*turbopackIgnore: true*/ sysClassNet);
   } catch {
     return [];
   }

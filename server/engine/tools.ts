@@ -7,7 +7,7 @@ import { basename, delimiter, join } from "node:path";
 import type { StageContext } from "./context.ts";
 import { CancelledError, MissingToolsError, ToolFailedError } from "./errors.ts";
 
-export type ToolName = "qemu-img" | "xorriso" | "virt-inspector" | "virt-customize" | "virt-v2v-in-place" | "virsh" | "nbdcopy";
+export type ToolName = "qemu-img" | "xorriso" | "virt-inspector" | "virt-customize" | "virt-v2v-in-place" | "virsh" | "nbdcopy" | "nbdkit";
 
 type ToolSpec = { package: string; versionArgs: string[] };
 
@@ -19,6 +19,8 @@ export const TOOLS: Record<ToolName, ToolSpec> = {
   "virt-v2v-in-place": { package: "virt-v2v", versionArgs: ["--version"] },
   virsh: { package: "libvirt-clients", versionArgs: ["--version"] },
   nbdcopy: { package: "libnbd-bin", versionArgs: ["--version"] },
+  // Remote sources (ssh, esx://): its ssh and curl plugins ship in the same package.
+  nbdkit: { package: "nbdkit", versionArgs: ["--version"] },
 };
 
 export const TOOL_NAMES = Object.keys(TOOLS) as ToolName[];
@@ -71,7 +73,8 @@ function parseVersion(output: string): string | undefined {
   return /(\d+\.\d+(?:\.\d+)?)/.exec(firstLine)?.[1];
 }
 
-function context(signal?: AbortSignal): StageContext {
+/** A context for a short probe run outside any stage: no log, no progress. */
+export function quietContext(signal?: AbortSignal): StageContext {
   return {
     log: () => undefined,
     progress: () => undefined,
@@ -86,7 +89,7 @@ export async function findTool(name: ToolName, options: ToolOptions = {}): Promi
   if (!path) return { name, package: spec.package, found: false };
   let version: string | undefined;
   try {
-    const result = await run(context(AbortSignal.timeout(15_000)), path, spec.versionArgs, { env: options.env });
+    const result = await run(quietContext(AbortSignal.timeout(15_000)), path, spec.versionArgs, { env: options.env });
     version = parseVersion(result.stdout) ?? parseVersion(result.stderr);
   } catch {
     version = undefined;

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser } from "../helpers/browser.ts";
+import { launchBrowser, signInPage } from "../helpers/browser.ts";
 import { consoleQuery } from "../helpers/console-db.ts";
 import { ROOT, startConsole, tempDataDir, type ConsoleProcess } from "../helpers/console-process.ts";
 
@@ -28,11 +28,7 @@ beforeAll(async () => {
   running = await startConsole({ port: PORT, pgPort: PG_PORT, env: { FERRY_ADMIN_EMAIL: admin.email, FERRY_ADMIN_PASSWORD: admin.password, FERRY_AGENT_HEARTBEAT_SECONDS: "1", FERRY_AGENT_TIMEOUT_SECONDS: "5" } });
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-  await page.goto(`${running.url}/sign-in`);
-  await page.getByLabel(/^Email/).fill(admin.email);
-  await page.getByLabel(/^Password/).fill(admin.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/conversions$/);
+  await signInPage(page, running.url, admin);
 });
 afterAll(async () => {
   await browser?.close();

@@ -7,7 +7,7 @@ import path from "node:path";
 import { hashPassword } from "better-auth/crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser } from "../helpers/browser.ts";
+import { launchBrowser, signInPage } from "../helpers/browser.ts";
 import { consoleQuery } from "../helpers/console-db.ts";
 import { ROOT, startConsole, type ConsoleProcess } from "../helpers/console-process.ts";
 
@@ -40,11 +40,7 @@ const api = (route: string, token: string, method = "GET") => fetch(`${running.u
 
 describe("API tokens page", () => {
   test("a viewer creates a read-only token, uses it, and revokes it", async () => {
-    await page.goto(`${running.url}/sign-in`);
-    await page.getByLabel(/^Email/).fill(viewer.email);
-    await page.getByLabel(/^Password/).fill(viewer.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(/\/conversions$/);
+    await signInPage(page, running.url, viewer);
     await page.getByRole("link", { name: "API tokens" }).click();
     await page.waitForURL(/\/settings\/tokens$/);
     await page.getByText("No tokens yet.").waitFor();

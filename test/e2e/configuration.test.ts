@@ -10,7 +10,7 @@ import path from "node:path";
 import { hashPassword } from "better-auth/crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser } from "../helpers/browser.ts";
+import { launchBrowser, signInPage } from "../helpers/browser.ts";
 import { consoleQuery } from "../helpers/console-db.ts";
 import { ROOT, signIn, startConsole, type ConsoleProcess } from "../helpers/console-process.ts";
 
@@ -68,14 +68,6 @@ async function head(): Promise<number> {
   return Number((await q<{ head_revision: number }>("SELECT head_revision FROM config_layers WHERE id = $1", [layerId]))[0]!.head_revision);
 }
 
-async function signInPage(p: Page, who: { email: string; password: string }): Promise<void> {
-  await p.goto(`${running.url}/sign-in`);
-  await p.getByLabel(/^Email/).fill(who.email);
-  await p.getByLabel(/^Password/).fill(who.password);
-  await p.getByRole("button", { name: "Sign in" }).click();
-  await p.waitForURL(/\/conversions$/);
-}
-
 function shot(p: Page, name: string): Promise<Buffer> {
   return p.screenshot({ path: path.join(shots, `configuration-${name}.png`), fullPage: true });
 }
@@ -87,7 +79,7 @@ beforeAll(async () => {
   await q(`INSERT INTO accounts (id, account_id, provider_id, user_id, password, updated_at) VALUES ($1, $2, 'credential', $2, $3, now())`, [randomUUID(), id, await hashPassword(viewer.password)]);
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-  await signInPage(page, admin);
+  await signInPage(page, running.url, admin);
 });
 afterEach(async (ctx) => {
   // A failing step leaves a picture of the page behind.
@@ -239,7 +231,7 @@ describe("an admin", () => {
     // Someone else saves meanwhile (another admin session).
     const other = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const p2 = await other.newPage();
-    await signInPage(p2, admin);
+    await signInPage(p2, running.url, admin);
     await p2.goto(layerUrl);
     await p2.getByRole("button", { name: "Move network default (any other) up" }).click();
     await p2.getByText("Saved as revision 4: ").waitFor();
@@ -322,7 +314,7 @@ describe("a viewer", () => {
   test("sees the layers, the layer page and its elements, with no forms", async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const p = await context.newPage();
-    await signInPage(p, viewer);
+    await signInPage(p, running.url, viewer);
     await p.goto(`${running.url}/configuration`);
     await p.getByRole("link", { name: "Site", exact: true }).waitFor();
     await p.getByRole("link", { name: "Vendor", exact: true }).waitFor();

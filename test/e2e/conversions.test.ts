@@ -9,7 +9,7 @@ import path from "node:path";
 import { hashPassword } from "better-auth/crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser } from "../helpers/browser.ts";
+import { launchBrowser, signInPage } from "../helpers/browser.ts";
 import { consoleQuery } from "../helpers/console-db.ts";
 import { ROOT, startConsole, type ConsoleProcess } from "../helpers/console-process.ts";
 
@@ -35,14 +35,6 @@ async function addUser(who: { email: string; password: string }, role: string): 
   const id = randomUUID();
   await q(`INSERT INTO users (id, name, email, email_verified, role, updated_at) VALUES ($1, $2, $3, true, $4, now())`, [id, role, who.email, role]);
   await q(`INSERT INTO accounts (id, account_id, provider_id, user_id, password, updated_at) VALUES ($1, $2, 'credential', $2, $3, now())`, [randomUUID(), id, await hashPassword(who.password)]);
-}
-
-async function signInPage(p: Page, who: { email: string; password: string }): Promise<void> {
-  await p.goto(`${running.url}/sign-in`);
-  await p.getByLabel(/^Email/).fill(who.email);
-  await p.getByLabel(/^Password/).fill(who.password);
-  await p.getByRole("button", { name: "Sign in" }).click();
-  await p.waitForURL(/\/conversions$/);
 }
 
 /** A field's error text, whitespace as a reader sees it. */
@@ -82,7 +74,7 @@ beforeAll(async () => {
   await addUser(viewer, "viewer");
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  await signInPage(page, operator);
+  await signInPage(page, running.url, operator);
 });
 afterAll(async () => {
   await browser?.close();
@@ -222,7 +214,7 @@ describe("a viewer", () => {
   test("sees the list, the plan and the log in the dark theme, and no buttons; the new-conversion page is refused", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
     const p = await context.newPage();
-    await signInPage(p, viewer);
+    await signInPage(p, running.url, viewer);
     await p.getByRole("row", { name: /XenGuest2/ }).waitFor();
     expect(await p.getByRole("link", { name: "New conversion" }).count()).toBe(0);
     await p.getByRole("link", { name: "XenGuest2" }).click();

@@ -9,7 +9,7 @@ import path from "node:path";
 import { hashPassword } from "better-auth/crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser } from "../helpers/browser.ts";
+import { launchBrowser, signInPage } from "../helpers/browser.ts";
 import { consoleQuery } from "../helpers/console-db.ts";
 import { ROOT, signIn, startConsole, type ConsoleProcess } from "../helpers/console-process.ts";
 
@@ -29,14 +29,6 @@ let page: Page;
 
 async function q<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
   return consoleQuery<T>(running.dataDir, PG_PORT, sql, params);
-}
-
-async function signInPage(p: Page, who: { email: string; password: string }): Promise<void> {
-  await p.goto(`${running.url}/sign-in`);
-  await p.getByLabel(/^Email/).fill(who.email);
-  await p.getByLabel(/^Password/).fill(who.password);
-  await p.getByRole("button", { name: "Sign in" }).click();
-  await p.waitForURL(/\/conversions$/);
 }
 
 async function winnerTitle(p: Page): Promise<string> {
@@ -68,7 +60,7 @@ beforeAll(async () => {
   await q(`INSERT INTO accounts (id, account_id, provider_id, user_id, password, updated_at) VALUES ($1, $2, 'credential', $2, $3, now())`, [randomUUID(), id, await hashPassword(viewer.password)]);
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
-  await signInPage(page, admin);
+  await signInPage(page, running.url, admin);
 });
 afterAll(async () => {
   await browser?.close();
@@ -221,7 +213,7 @@ describe("with a Site layer searched first", () => {
   test("a viewer opens a shared link and asks their own question", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
     const p = await context.newPage();
-    await signInPage(p, viewer);
+    await signInPage(p, running.url, viewer);
     await p.goto(`${running.url}${KERNEL_URL}`);
     expect(await winnerTitle(p)).toBe("app kernel in Vendor, rung 3");
     await p.getByRole("link", { name: /Windows XP 32-bit virtio/ }).click();

@@ -9,7 +9,7 @@ import { hashPassword } from "better-auth/crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createPrisma, type Db } from "../../server/db/client.ts";
-import { launchBrowser } from "../helpers/browser.ts";
+import { launchBrowser, signInPage } from "../helpers/browser.ts";
 import { ROOT, startConsole, type ConsoleProcess } from "../helpers/console-process.ts";
 import { seedHistory } from "../integration/history/seed.ts";
 
@@ -33,14 +33,6 @@ async function addUser(who: { email: string; password: string }, role: string): 
   await prisma.$executeRawUnsafe(`INSERT INTO accounts (id, account_id, provider_id, user_id, password, updated_at) VALUES ($1, $2, 'credential', $2, $3, now())`, randomUUID(), id, await hashPassword(who.password));
 }
 
-async function signInPage(p: Page, who: { email: string; password: string }): Promise<void> {
-  await p.goto(`${running.url}/sign-in`);
-  await p.getByLabel(/^Email/).fill(who.email);
-  await p.getByLabel(/^Password/).fill(who.password);
-  await p.getByRole("button", { name: "Sign in" }).click();
-  await p.waitForURL(/\/conversions$/);
-}
-
 beforeAll(async () => {
   running = await startConsole({ port: PORT, pgPort: PG_PORT, env: { FERRY_ADMIN_EMAIL: admin.email, FERRY_ADMIN_PASSWORD: admin.password, FERRY_SIGNIN_ATTEMPTS_PER_MINUTE: "50", FERRY_EMBEDDED_AGENT: "0" } });
   const creds = JSON.parse(readFileSync(path.join(running.dataDir, "postgres-credentials.json"), "utf8")) as { user: string; password: string };
@@ -53,7 +45,7 @@ beforeAll(async () => {
   await prisma.conversion.update({ where: { id: "e-19" }, data: { agentId: "agent-e2e", progress: { stage: "copy", done: 3 * 1024 ** 3, total: 8 * 1024 ** 3, unit: "bytes", item: "sda" } } });
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true })).newPage();
-  await signInPage(page, admin);
+  await signInPage(page, running.url, admin);
 });
 afterAll(async () => {
   await browser?.close();
@@ -160,7 +152,7 @@ describe("the audit log", () => {
   test("a viewer is refused the export and the audit page", async () => {
     const context = await browser.newContext();
     const p = await context.newPage();
-    await signInPage(p, viewer);
+    await signInPage(p, running.url, viewer);
     const res = await p.request.get(`${running.url}/api/audit/export?format=json&from=${today}&to=${today}`);
     expect(res.status()).toBe(403);
     expect(await res.json()).toEqual({ error: { code: "FORBIDDEN", message: "Your role (viewer) does not allow this (audit:read)." } });

@@ -7,7 +7,7 @@ import path from "node:path";
 import { hashPassword } from "better-auth/crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser } from "../helpers/browser.ts";
+import { launchBrowser, signInPage } from "../helpers/browser.ts";
 import { consoleQuery } from "../helpers/console-db.ts";
 import { ROOT, signIn, startConsole, type ConsoleProcess } from "../helpers/console-process.ts";
 
@@ -28,14 +28,6 @@ async function q<T extends Record<string, unknown>>(sql: string, params: unknown
   return consoleQuery<T>(running.dataDir, PG_PORT, sql, params);
 }
 
-async function signInPage(p: Page, who: { email: string; password: string }): Promise<void> {
-  await p.goto(`${running.url}/sign-in`);
-  await p.getByLabel(/^Email/).fill(who.email);
-  await p.getByLabel(/^Password/).fill(who.password);
-  await p.getByRole("button", { name: "Sign in" }).click();
-  await p.waitForURL(/\/conversions$/);
-}
-
 beforeAll(async () => {
   running = await startConsole({ port: 3222, pgPort: PG_PORT, env: { FERRY_ADMIN_EMAIL: admin.email, FERRY_ADMIN_PASSWORD: admin.password, FERRY_SIGNIN_ATTEMPTS_PER_MINUTE: "50" } });
   const id = randomUUID();
@@ -43,7 +35,7 @@ beforeAll(async () => {
   await q(`INSERT INTO accounts (id, account_id, provider_id, user_id, password, updated_at) VALUES ($1, $2, 'credential', $2, $3, now())`, [randomUUID(), id, await hashPassword(viewer.password)]);
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  await signInPage(page, admin);
+  await signInPage(page, running.url, admin);
 });
 afterAll(async () => {
   await browser?.close();
@@ -137,7 +129,7 @@ describe("a viewer", () => {
   test("sees repositories and files, with no forms to change them", async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const p = await context.newPage();
-    await signInPage(p, viewer);
+    await signInPage(p, running.url, viewer);
     await p.goto(`${running.url}/software`);
     await p.getByRole("heading", { name: "Site RPMs", exact: true }).waitFor();
     await p.getByRole("link", { name: KERNEL }).waitFor();

@@ -1,21 +1,23 @@
 import type { Metadata } from "next";
 import { formatBytes } from "@/components/software/format";
+import { RevokeTokenForm } from "@/components/tokens/revoke-token-form";
+import { LastUsed, TokenCards, TokenRow } from "@/components/tokens/token-cards";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { DescriptionItem, DescriptionList } from "@/components/ui/description-list";
 import { EmptyState } from "@/components/ui/empty-state";
 import { AgentsIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { TD } from "@/components/ui/table";
 import { listAgents, listBlockedConversions, type AgentListItem } from "@/server/agents/list-agents";
 import { listAgentTokens } from "@/server/agents/tokens";
 import { can } from "@/server/auth/roles";
 import { db } from "@/server/db/client";
 import { pageActor } from "@/server/http/page-guard";
+import { revokeAgentTokenAction } from "./actions";
 import { AutoRefresh } from "./auto-refresh";
-import { CreateTokenForm } from "./create-token-form";
+import { CreateAgentTokenForm } from "./create-token-form";
 import { RetireAgentForm } from "./retire-agent-form";
-import { RevokeTokenForm } from "./revoke-token-form";
 
 export const metadata: Metadata = { title: "Agents" };
 export const dynamic = "force-dynamic";
@@ -144,49 +146,25 @@ export default async function Page() {
         </div>
       )}
       {manage ? (
-        <div className="grid items-start gap-6 2xl:grid-cols-[minmax(0,1fr)_26rem]">
-          <Card>
-            <CardHeader title="Agent tokens" description="A remote agent presents one as a Bearer token. Only its first characters are kept; revoking it refuses its agents at once." />
-            {tokens.length === 0 ? (
-              <CardBody className="text-sm text-fg-muted">No tokens yet.</CardBody>
-            ) : (
-              <Table framed={false} caption="Agent tokens">
-                <THead>
-                  <TR>
-                    <TH>Name</TH>
-                    <TH>Token</TH>
-                    <TH>Created (UTC)</TH>
-                    <TH>Last used (UTC)</TH>
-                    <TH>Agents</TH>
-                    <TH>Status</TH>
-                  </TR>
-                </THead>
-                <TBody>
-                  {tokens.map((t) => (
-                    <TR key={t.id}>
-                      <TD>{t.name}</TD>
-                      <TD>
-                        <code className="font-mono text-xs">{t.prefix}…</code>
-                      </TD>
-                      <TD>
-                        {when.format(t.createdAt)} by {t.createdByEmail}
-                      </TD>
-                      <TD>{t.lastUsedAt ? when.format(t.lastUsedAt) : <span className="text-fg-subtle">never</span>}</TD>
-                      <TD>{t.agents.join(", ") || <span className="text-fg-subtle">none</span>}</TD>
-                      <TD>
-                        <RevokeTokenForm id={t.id} name={t.name} revoked={t.revokedAt ? when.format(t.revokedAt) : null} />
-                      </TD>
-                    </TR>
-                  ))}
-                </TBody>
-              </Table>
-            )}
-          </Card>
-          <Card>
-            <CardHeader title="New agent token" description="The secret is shown once, right after you create it." />
-            <CreateTokenForm consoleUrl={consoleUrl} />
-          </Card>
-        </div>
+        <TokenCards
+          title="Agent tokens"
+          description="A remote agent presents one as a Bearer token. Only its first characters are kept; revoking it refuses its agents at once."
+          caption="Agent tokens"
+          columns={["Created (UTC)", "Last used (UTC)", "Agents"]}
+          rows={tokens.map((t) => (
+            <TokenRow key={t.id} name={t.name} prefix={t.prefix} status={<RevokeTokenForm action={revokeAgentTokenAction} id={t.id} name={t.name} revoked={t.revokedAt ? when.format(t.revokedAt) : null} />}>
+              <TD>
+                {when.format(t.createdAt)} by {t.createdByEmail}
+              </TD>
+              <TD>
+                <LastUsed at={t.lastUsedAt ? when.format(t.lastUsedAt) : null} />
+              </TD>
+              <TD>{t.agents.join(", ") || <span className="text-fg-subtle">none</span>}</TD>
+            </TokenRow>
+          ))}
+          newTitle="New agent token"
+          form={<CreateAgentTokenForm consoleUrl={consoleUrl} />}
+        />
       ) : null}
     </div>
   );

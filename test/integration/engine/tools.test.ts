@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { createMemoryContext } from "../../../server/engine/context.ts";
 import { CancelledError, MissingToolsError, ToolFailedError } from "../../../server/engine/errors.ts";
+import { findRemotePlugins } from "../../../server/engine/nbdkit-disks.ts";
 import { TOOL_NAMES, findTools, preflight, run, which, type Env } from "../../../server/engine/tools.ts";
 import { processGroup, processesInGroup, processesMentioning, scratch } from "./helpers.ts";
 
@@ -32,6 +33,7 @@ describe("findTools", () => {
       ["virt-v2v-in-place", "virt-v2v"],
       ["virsh", "libvirt-clients"],
       ["nbdcopy", "libnbd-bin"],
+      ["nbdkit", "nbdkit"],
     ]);
     expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
     for (const name of ["qemu-img", "xorriso"]) {
@@ -46,6 +48,13 @@ describe("findTools", () => {
     const tools = await findTools({ env });
     expect(tools.find((t) => t.name === "qemu-img")?.found).toBe(true);
     expect(tools.find((t) => t.name === "xorriso")).toEqual({ name: "xorriso", package: "xorriso", found: false });
+  });
+});
+
+describe("findRemotePlugins", () => {
+  test("this host's nbdkit loads the ssh and curl plugins remote sources are read with; without nbdkit, none", async () => {
+    expect(await findRemotePlugins()).toEqual(["ssh", "curl"]);
+    expect(await findRemotePlugins({ env: pathWith("no-nbdkit", ["qemu-img"]) })).toEqual([]);
   });
 });
 

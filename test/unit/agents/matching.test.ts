@@ -12,6 +12,7 @@ function caps(missing: ToolName[] = [], libvirt: Partial<AgentCapabilities["libv
     scratch: { dir: "/var/tmp", freeBytes: 10 ** 11 },
     concurrency: 1,
     libvirt: { uri: "qemu:///system", pools: [{ name: "default", active: true }], networks: ["default"], bridges: ["br0"], ...libvirt },
+    nbdkitPlugins: ["ssh", "curl"],
     collectedAt: now.toISOString(),
   };
 }
@@ -75,6 +76,43 @@ describe("whyUnclaimable", () => {
     ["an agent that never reported capabilities", local, [agent("a", undefined)], "No agent can run this conversion: qemu-img is missing on every agent (Debian package qemu-utils); virt-inspector is missing on every agent (Debian package libguestfs-tools); virt-customize is missing on every agent (Debian package libguestfs-tools); virt-v2v-in-place is missing on every agent (Debian package virt-v2v); xorriso is missing on every agent (Debian package xorriso)"],
   ])("%s", (_name, conversion, agents, expected) => {
     expect(why(conversion, agents)).toBe(expected);
+  });
+});
+
+describe("remote sources need nbdkit and its plugin", () => {
+  const why = (c: Parameters<typeof whyUnclaimable>[0], agents: Parameters<typeof whyUnclaimable>[1]) => whyUnclaimable(c, agents, { now, timeoutSeconds: 60 });
+  const remote = (uri: string) => ({ request: { source: { method: "libvirtxml", remote: { uri } }, output: { method: "local", storage: "/out" } }, plan: null, dryRun: true });
+  const xenSsh = { request: { source: { method: "libvirt", uri: "xen+ssh://root@xen.example/", guest: "g" }, output: { method: "local" } }, plan: null, dryRun: true };
+  const plugins = (list: string[]) => ({ ...caps(), nbdkitPlugins: list });
+
+  test.each([
+    ["ssh://", remote("ssh://root@host.example"), "ssh"],
+    ["xen+ssh:// -ic", xenSsh, "ssh"],
+    ["esx://", remote("esx://root@esx.example/"), "curl"],
+  ])("%s: nbdkit and its %s plugin", (_name, conversion, plugin) => {
+    const d = demandOf(conversion);
+    expect(d.tools).toContain("nbdkit");
+    expect(d.plugins).toEqual([plugin]);
+  });
+
+  test("a local source needs neither", () => {
+    expect(demandOf(local)).toMatchObject({ plugins: [] });
+    expect(demandOf(local).tools).not.toContain("nbdkit");
+    expect(why(local, [agent("a", caps(["nbdkit"]))])).toBeNull();
+  });
+
+  test.each([
+    ["nbdkit missing everywhere", remote("ssh://root@host.example"), [agent("a", caps(["nbdkit"]))], "No agent can run this conversion: nbdkit is missing on every agent (Debian package nbdkit)"],
+    ["no agent loads the ssh plugin", remote("ssh://root@host.example"), [agent("a", plugins(["curl"])), agent("b", plugins([]))], "No agent can run this conversion: nbdkit's ssh plugin is missing on every agent (Debian package nbdkit)"],
+    ["an agent older than the plugin report", xenSsh, [agent("a", { ...caps(), nbdkitPlugins: undefined })], "No agent can run this conversion: nbdkit's ssh plugin is missing on every agent (Debian package nbdkit)"],
+    ["one agent lacks nbdkit, the other the curl plugin", remote("esx://esx.example/"), [agent("a", caps(["nbdkit"])), agent("b", plugins(["ssh"]))], "No agent can run this conversion: a: nbdkit is missing (Debian package nbdkit) / b: nbdkit's curl plugin is missing (Debian package nbdkit)"],
+    ["an agent with the curl plugin runs an esx:// source", remote("esx://esx.example/"), [agent("a", caps(["nbdkit"])), agent("b", plugins(["curl"]))], null],
+  ])("%s", (_name, conversion, agents, expected) => {
+    expect(why(conversion, agents)).toBe(expected);
+  });
+
+  test("assertRunnable: a missing plugin is MISSING_TOOLS, before anything is read", () => {
+    expect(() => assertRunnable(plugins(["curl"]), remote("ssh://root@host.example"))).toThrow(expect.objectContaining({ code: "MISSING_TOOLS", message: "nbdkit's ssh plugin is missing (Debian package nbdkit)" }));
   });
 });
 

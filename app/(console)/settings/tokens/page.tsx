@@ -2,15 +2,16 @@
 // A token acts with its owner's role; read-only ones may only read. The secret is shown once.
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import { RevokeTokenForm } from "@/components/tokens/revoke-token-form";
+import { LastUsed, TokenCards, TokenRow } from "@/components/tokens/token-cards";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { TD } from "@/components/ui/table";
 import { listApiTokens } from "@/server/auth/api-tokens";
 import { db } from "@/server/db/client";
 import { pageActor } from "@/server/http/page-guard";
+import { revokeApiTokenAction } from "./actions";
 import { CreateApiTokenForm } from "./create-token-form";
-import { RevokeApiTokenForm } from "./revoke-token-form";
 
 export const metadata: Metadata = { title: "API tokens" };
 export const dynamic = "force-dynamic";
@@ -29,47 +30,28 @@ export default async function ApiTokensPage() {
         title="API tokens"
         description={<>Personal tokens for scripts: the HTTP API (<a className="underline" href="/api/v1/docs">/api/v1/docs</a>) and <code>ferry convert --server</code>. A token acts with your role ({actor.role}).</>}
       />
-      <div className="grid items-start gap-6 2xl:grid-cols-[minmax(0,1fr)_26rem]">
-        <Card>
-          <CardHeader title="Your tokens" description="Only the first characters are kept. Revoking a token refuses it from the next request." />
-          {tokens.length === 0 ? (
-            <CardBody className="text-sm text-fg-muted">No tokens yet.</CardBody>
-          ) : (
-            <Table framed={false} caption="Your API tokens">
-              <THead>
-                <TR>
-                  <TH>Name</TH>
-                  <TH>Token</TH>
-                  <TH>Scope</TH>
-                  <TH>Expires (UTC)</TH>
-                  <TH>Last used (UTC)</TH>
-                  <TH>Status</TH>
-                </TR>
-              </THead>
-              <TBody>
-                {tokens.map((t) => (
-                  <TR key={t.id}>
-                    <TD>{t.name}</TD>
-                    <TD>
-                      <code className="font-mono text-xs">{t.prefix}…</code>
-                    </TD>
-                    <TD>{t.readOnly ? <Badge>read-only</Badge> : <Badge tone="info">{actor.role}</Badge>}</TD>
-                    <TD>{when.format(t.expiresAt)}</TD>
-                    <TD>{t.lastUsedAt ? when.format(t.lastUsedAt) : <span className="text-fg-subtle">never</span>}</TD>
-                    <TD>
-                      <RevokeApiTokenForm id={t.id} name={t.name} revoked={t.revokedAt ? when.format(t.revokedAt) : null} expired={t.expiresAt <= now} />
-                    </TD>
-                  </TR>
-                ))}
-              </TBody>
-            </Table>
-          )}
-        </Card>
-        <Card>
-          <CardHeader title="New API token" description="The secret is shown once, right after you create it." />
-          <CreateApiTokenForm consoleUrl={consoleUrl} />
-        </Card>
-      </div>
+      <TokenCards
+        title="Your tokens"
+        description="Only the first characters are kept. Revoking a token refuses it from the next request."
+        caption="Your API tokens"
+        columns={["Scope", "Expires (UTC)", "Last used (UTC)"]}
+        rows={tokens.map((t) => (
+          <TokenRow
+            key={t.id}
+            name={t.name}
+            prefix={t.prefix}
+            status={<RevokeTokenForm action={revokeApiTokenAction} id={t.id} name={t.name} revoked={t.revokedAt ? when.format(t.revokedAt) : null} expired={t.expiresAt <= now} />}
+          >
+            <TD>{t.readOnly ? <Badge>read-only</Badge> : <Badge tone="info">{actor.role}</Badge>}</TD>
+            <TD>{when.format(t.expiresAt)}</TD>
+            <TD>
+              <LastUsed at={t.lastUsedAt ? when.format(t.lastUsedAt) : null} />
+            </TD>
+          </TokenRow>
+        ))}
+        newTitle="New API token"
+        form={<CreateApiTokenForm consoleUrl={consoleUrl} />}
+      />
     </div>
   );
 }
