@@ -32,6 +32,7 @@ export async function getConversion(client: Db, id: string, window: LogWindow = 
   });
   const lines = (forward ? found : found.reverse()) as LogLine[];
   const first = lines[0];
-  const hasEarlier = first ? (await client.conversionLog.count({ where: { conversionId: id, attempt, seq: { lt: first.seq } } })) > 0 : false;
+  // Whether one earlier line exists, not how many: a count would read the whole log before SEQ.
+  const hasEarlier = first ? (await client.conversionLog.findFirst({ where: { conversionId: id, attempt, seq: { lt: first.seq } }, select: { id: true } })) !== null : false;
   return { ...row, agent, log: { attempt, lines, hasEarlier } };
 }
