@@ -24,7 +24,7 @@ export async function startLiveConsole(port: number, pgPort: number): Promise<Li
   const running = await startConsole({
     port,
     pgPort,
-    env: { FERRY_EMBEDDED_AGENT: "0", FERRY_ADMIN_EMAIL: admin.email, FERRY_ADMIN_PASSWORD: admin.password, FERRY_LOG_LEVEL: "warn" },
+    env: { FERRY_EMBEDDED_AGENT: "0", FERRY_ADMIN_EMAIL: admin.email, FERRY_ADMIN_PASSWORD: admin.password },
     // A first start may run `next build`; a shared machine may be slow to start Next.
     readyTimeoutMs: 900_000,
   });
