@@ -4,8 +4,9 @@
 // missing database seeds again; new migrations are applied either way). Measured as server
 // time per call: the conversions list walked page by page under every filter the console
 // offers, and the log API's page `after=SEQ` (what `ferry convert --server` polls) at random
-// points of small and 50,000-line logs. Baseline: the same pages read by the naive way
-// (OFFSET pagination; a COUNT over the whole log), to show what the indexes and keysets buy.
+// points of small and 50,000-line logs. Baselines: the list read the naive way (OFFSET paging
+// and a COUNT of the table), the log page read as it was before (three queries in turn, a COUNT
+// of the lines before SEQ).
 import { existsSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -79,6 +80,13 @@ async function seedLogs(prisma: Db): Promise<void> {
   await prisma.$executeRawUnsafe(`UPDATE conversions c SET log_lines = CASE WHEN (split_part(id, '-', 2))::int % ${BIG_EVERY} = 0 THEN ${BIG_LINES} ELSE ${SMALL_LINES} END`);
 }
 
+/** The log page as it was read before (one query after another, and a COUNT of the earlier lines). */
+async function previousLogPage(prisma: Db, id: string, afterSeq: number): Promise<void> {
+  const row = await prisma.conversion.findUnique({ where: { id }, include: { agent: { select: { id: true, name: true, kind: true, hostname: true } } } });
+  const lines = await prisma.conversionLog.findMany({ where: { conversionId: id, attempt: row!.attempt, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, take: LOG_PAGE, select: { seq: true, at: true, level: true, stage: true, message: true } });
+  if (lines[0]) await prisma.conversionLog.count({ where: { conversionId: id, attempt: row!.attempt, seq: { lt: lines[0].seq } } });
+}
+
 async function timed(times: number[], fn: () => Promise<unknown>): Promise<void> {
   const t = performance.now();
   await fn();
@@ -150,7 +158,7 @@ export async function run(): Promise<BenchRow[]> {
       const total = big ? BIG_LINES : SMALL_LINES;
       const afterSeq = Math.floor(r() * total);
       await timed(big ? logBig : logSmall, () => getConversion(prisma, id, { afterSeq, tail: LOG_PAGE }));
-      if (big && naiveLog.length < 30) await timed(naiveLog, () => prisma.$queryRawUnsafe(`SELECT count(*) FROM conversion_logs WHERE conversion_id = $1 AND seq <= $2`, id, afterSeq));
+      if (i % 4 === 0) await timed(naiveLog, () => previousLogPage(prisma, id, afterSeq));
     }
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     const p = (xs: number[], q: number) => percentile(sorted(xs), q);
@@ -168,7 +176,7 @@ export async function run(): Promise<BenchRow[]> {
       },
       {
         what: `log page after=SEQ, ${LOG_PAGE} lines (${SMALL_LINES}- and ${BIG_LINES.toLocaleString("en-US")}-line logs)`,
-        baseline: `${ms(p(naiveLog, 95))} p95 (COUNT of the lines before SEQ)`,
+        baseline: `${ms(p(naiveLog, 95))} p95 (the previous reads: 3 queries in turn, a COUNT)`,
         ferry: `p50 ${ms(p(allLog, 50))}, p95 ${ms(p(allLog, 95))} (long logs p95 ${ms(p(logBig, 95))})`,
         goal: "p95 < 20 ms",
         pass: p(allLog, 95) < 20,
