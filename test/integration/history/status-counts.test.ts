@@ -33,7 +33,7 @@ async function expectChipsMatchRows(): Promise<void> {
     const page = await listConversions(prisma, { ...f, pageSize: 10 }, NOW);
     const expected = await countedFromRows(f);
     expect(page.counts).toEqual(expected);
-    const statuses = f.status ? [f.status].flat() : Object.keys(expected);
+    const statuses: string[] = f.status ? [f.status].flat().map(String) : Object.keys(expected);
     expect(page.total).toBe(statuses.reduce((n, s) => n + (expected[s] ?? 0), 0));
   }
 }
