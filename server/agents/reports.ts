@@ -30,11 +30,15 @@ export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored
     WITH live AS (
       SELECT log_lines FROM conversions
       WHERE id = ${id} AND attempt = ${attempt} AND agent_id = ${agentId} AND status = 'running' FOR UPDATE
+    ), top AS (
+      SELECT coalesce(max(seq), -1) AS seq FROM conversion_logs WHERE conversion_id = ${id} AND attempt = ${attempt}
     ), fresh AS (
       SELECT u.seq, u.at, u.level, u.stage, u.message, (live.log_lines + row_number() OVER (ORDER BY u.seq))::int AS line
-      FROM live, unnest(${lines.map((l) => l.seq)}::int[], ${lines.map((l) => l.at)}::timestamptz[], ${lines.map((l) => l.level)}::text[],
-                        ${lines.map((l) => l.stage)}::text[], ${lines.map((l) => l.message)}::text[]) AS u(seq, at, level, stage, message)
-      WHERE NOT EXISTS (SELECT 1 FROM conversion_logs l WHERE l.conversion_id = ${id} AND l.attempt = ${attempt} AND l.seq = u.seq)
+      FROM live, top, unnest(${lines.map((l) => l.seq)}::int[], ${lines.map((l) => l.at)}::timestamptz[], ${lines.map((l) => l.level)}::text[],
+                             ${lines.map((l) => l.stage)}::text[], ${lines.map((l) => l.message)}::text[]) AS u(seq, at, level, stage, message)
+      -- A seq above the attempt's highest stored one is new (the usual case: one probe of the
+      -- index for the batch); only the others are looked up one by one.
+      WHERE u.seq > top.seq OR NOT EXISTS (SELECT 1 FROM conversion_logs l WHERE l.conversion_id = ${id} AND l.attempt = ${attempt} AND l.seq = u.seq)
     ), stored AS (
       INSERT INTO conversion_logs (conversion_id, attempt, seq, line, at, level, stage, message)
       SELECT ${id}, ${attempt}, seq, line, at, level, stage, message FROM fresh
