@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import type { BenchModule, BenchRow } from "./types.ts";
 
-const MODULES: string[] = ["./v2v-matching.ts"];
+const MODULES: string[] = ["./v2v-matching.ts", "./log-throughput.ts", "./log-latency.ts", "./history.ts"];
 
 const here = new URL(".", import.meta.url);
 

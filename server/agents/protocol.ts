@@ -34,7 +34,7 @@ export const ZLogLine = z
   .strict();
 
 export const ZLogBatch = z
-  .object({ agentId: id, conversionId: id, attempt, lines: z.array(ZLogLine).min(1).max(2000) })
+  .object({ agentId: id, conversionId: id, attempt, lines: z.array(ZLogLine).min(1).max(10_000) })
   .strict();
 
 export const ZProgressEvent = z

@@ -1,12 +1,18 @@
 // The StageContext an agent hands its runner: log lines are numbered (seq) and sent in batches,
 // progress is sent at most twice a second (the newest event wins), both in the background so a
 // stage never waits on the network. flush() drains everything before the result is sent.
+//
+// Batching: one request in flight at a time. A line waits at most LINGER_MS for company before
+// it is sent; while a request is in flight, lines gather into the next one (up to MAX_BATCH). So
+// a quiet agent's lines leave within milliseconds, and a busy one sends few large batches (one
+// transaction and one room event per batch on the console) instead of many small ones.
 import type { LogLevel, ProgressEvent } from "../engine/context.ts";
 import type { TLogLine } from "./protocol.ts";
 import { AgentRequestError, type AgentTransport } from "./transport.ts";
 
 const FLUSH_MS = 500;
-const MAX_BATCH = 1000;
+const LINGER_MS = 20;
+const MAX_BATCH = 5000;
 /** How long close() keeps retrying lines the console did not take (matches the result's retries). */
 const CLOSE_RETRY_MS = 120_000;
 
@@ -29,6 +35,10 @@ export function createReporter(
   let progress: ProgressEvent | undefined;
   let stale = false;
   let chain: Promise<void> = Promise.resolve();
+  // A send queued behind the running one: later flush() calls share it (it sends whatever is
+  // pending when it starts), so a burst of lines never queues one promise per line.
+  let queued: Promise<void> | undefined;
+  let linger: NodeJS.Timeout | undefined;
 
   const send = async (): Promise<void> => {
     if (stale) {
@@ -38,9 +48,14 @@ export function createReporter(
     }
     try {
       while (pending.length > 0) {
-        const lines = pending.slice(0, MAX_BATCH);
-        await transport.logs({ ...job, lines });
-        pending = pending.slice(lines.length);
+        // Taken out before the request (lines logged meanwhile start a new array), put back in
+        // front when it fails.
+        const lines = pending.length <= MAX_BATCH ? pending : pending.slice(0, MAX_BATCH);
+        pending = lines === pending ? [] : pending.slice(MAX_BATCH);
+        await transport.logs({ ...job, lines }).catch((e: unknown) => {
+          pending = lines.concat(pending);
+          throw e;
+        });
       }
       if (progress) {
         const event = progress;
@@ -59,7 +74,17 @@ export function createReporter(
       // transient: the lines stay pending for the next flush (same seq: idempotent)
     }
   };
-  const flush = () => (chain = chain.then(send));
+  const flush = (): Promise<void> => {
+    if (linger) {
+      clearTimeout(linger);
+      linger = undefined;
+    }
+    queued ??= chain = chain.then(() => {
+      queued = undefined;
+      return send();
+    });
+    return queued;
+  };
   const timer = setInterval(() => void flush(), FLUSH_MS);
   timer.unref();
 
@@ -67,6 +92,10 @@ export function createReporter(
     log(level, message, stage) {
       pending.push({ seq: seq++, at: new Date().toISOString(), level, stage, message });
       if (pending.length >= MAX_BATCH) void flush();
+      else if (!linger && !queued) {
+        linger = setTimeout(() => void flush(), LINGER_MS);
+        linger.unref();
+      }
     },
     progress(event) {
       progress = event;
@@ -87,6 +116,7 @@ export function createReporter(
         }
         await new Promise((r) => setTimeout(r, 1000));
       }
+      if (linger) clearTimeout(linger);
     },
   };
 }

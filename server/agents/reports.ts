@@ -14,33 +14,45 @@ type Live = { agentId: string; conversionId: string; attempt: number };
 const liveWhere = (r: Live) => ({ id: r.conversionId, attempt: r.attempt, agentId: r.agentId, status: "running" });
 
 export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored: number }> {
-  const published = await client.$transaction(async (tx) => {
-    // Locks the row for the batch (FOR UPDATE, not FOR SHARE: batches of one conversion are
-    // serialized, so line numbers are given in commit order and a live view never sees line
-    // N + 1 committed before line N). A result or an interruption cannot slip in between.
-    const live = await tx.$queryRaw<{ log_lines: number }[]>`
-      SELECT log_lines FROM conversions WHERE id = ${batch.conversionId} AND attempt = ${batch.attempt}
-        AND agent_id = ${batch.agentId} AND status = 'running' FOR UPDATE`;
-    if (live.length === 0) throw staleAttempt(batch.conversionId, batch.attempt);
-    // A resent batch: drop the lines already stored (race-free under the lock), and repeats.
-    const seqs = batch.lines.map((l) => l.seq);
-    const have = await tx.$queryRaw<{ seq: number }[]>`
-      SELECT seq FROM conversion_logs WHERE conversion_id = ${batch.conversionId} AND attempt = ${batch.attempt} AND seq = ANY(${seqs}::int[])`;
-    const seen = new Set(have.map((r) => r.seq));
-    const fresh = batch.lines.filter((l) => !seen.has(l.seq) && (seen.add(l.seq), true)).sort((a, b) => a.seq - b.seq);
-    if (fresh.length === 0) return [];
-    let line = live[0]!.log_lines;
-    const lines: PublishedLogLine[] = fresh.map((l) => ({ line: ++line, attempt: batch.attempt, seq: l.seq, at: l.at, level: l.level, stage: l.stage, message: l.message }));
-    // One statement with one array per column (unnest), not 8 bind parameters per line.
-    await tx.$executeRaw`
+  // Repeats within the batch are dropped here, lines already stored (a resent batch) in SQL.
+  const bySeq = new Map<number, TLogBatch["lines"][number]>();
+  for (const l of batch.lines) if (!bySeq.has(l.seq)) bySeq.set(l.seq, l);
+  const lines = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  const { conversionId: id, attempt, agentId } = batch;
+  // One statement, so one round trip and no interactive transaction: it locks the conversion
+  // row (FOR UPDATE: batches of one conversion are serialized, so line numbers are given in
+  // commit order and a live view never sees line N + 1 committed before line N; a result or an
+  // interruption cannot slip in between), numbers the lines not stored yet from the counter,
+  // inserts them with one array per column (unnest, not 8 bind parameters per line) and moves
+  // the counter. A resent batch racing its original fails on the (conversion, attempt, seq) key
+  // and is sent again by the agent, which then finds its lines stored.
+  const [result] = await client.$queryRaw<{ base: number | null; seqs: number[] | null }[]>`
+    WITH live AS (
+      SELECT log_lines FROM conversions
+      WHERE id = ${id} AND attempt = ${attempt} AND agent_id = ${agentId} AND status = 'running' FOR UPDATE
+    ), top AS (
+      SELECT coalesce(max(seq), -1) AS seq FROM conversion_logs WHERE conversion_id = ${id} AND attempt = ${attempt}
+    ), fresh AS (
+      SELECT u.seq, u.at, u.level, u.stage, u.message, (live.log_lines + row_number() OVER (ORDER BY u.seq))::int AS line
+      FROM live, top, unnest(${lines.map((l) => l.seq)}::int[], ${lines.map((l) => l.at)}::timestamptz[], ${lines.map((l) => l.level)}::text[],
+                             ${lines.map((l) => l.stage)}::text[], ${lines.map((l) => l.message)}::text[]) AS u(seq, at, level, stage, message)
+      -- A seq above the attempt's highest stored one is new (the usual case: one probe of the
+      -- index for the batch); only the others are looked up one by one.
+      WHERE u.seq > top.seq OR NOT EXISTS (SELECT 1 FROM conversion_logs l WHERE l.conversion_id = ${id} AND l.attempt = ${attempt} AND l.seq = u.seq)
+    ), stored AS (
       INSERT INTO conversion_logs (conversion_id, attempt, seq, line, at, level, stage, message)
-      SELECT ${batch.conversionId}, ${batch.attempt}, * FROM unnest(
-        ${lines.map((l) => l.seq)}::int[], ${lines.map((l) => l.line)}::int[], ${lines.map((l) => l.at)}::timestamptz[],
-        ${lines.map((l) => l.level)}::text[], ${lines.map((l) => l.stage)}::text[], ${lines.map((l) => l.message)}::text[])`;
-    await tx.$executeRaw`UPDATE conversions SET log_lines = ${line} WHERE id = ${batch.conversionId}`;
-    return lines;
-  }, TX);
-  if (published.length > 0) publishConversionUpdate({ type: "logs", conversionId: batch.conversionId, attempt: batch.attempt, lines: published });
+      SELECT ${id}, ${attempt}, seq, line, at, level, stage, message FROM fresh
+      RETURNING seq
+    ), counted AS (
+      UPDATE conversions SET log_lines = (SELECT max(line) FROM fresh) WHERE id = ${id} AND EXISTS (SELECT 1 FROM fresh)
+    )
+    SELECT (SELECT log_lines FROM live) AS base, (SELECT array_agg(seq ORDER BY seq) FROM stored) AS seqs`;
+  if (result?.base === null || result?.base === undefined) throw staleAttempt(id, attempt);
+  const stored = new Set(result.seqs ?? []);
+  let line = result.base;
+  // The same numbering as the statement's: the stored lines in seq order from the counter.
+  const published: PublishedLogLine[] = lines.filter((l) => stored.has(l.seq)).map((l) => ({ line: ++line, attempt, seq: l.seq, at: l.at, level: l.level, stage: l.stage, message: l.message }));
+  if (published.length > 0) publishConversionUpdate({ type: "logs", conversionId: id, attempt, lines: published });
   return { stored: published.length };
 }
 

@@ -10,7 +10,8 @@ import { can } from "../auth/roles.ts";
 import { agentTimeoutSeconds } from "../agents/settings.ts";
 import type { Db } from "../db/client.ts";
 import { logger } from "../log.ts";
-import { conversionRoom, type LiveAgent, type SubscribeReply } from "./events.ts";
+import type { Socket as IoSocket } from "socket.io";
+import { conversionRoom, type ClientToServerEvents, type InterServerEvents, type LiveAgent, type ServerToClientEvents, type SocketData, type SubscribeReply } from "./events.ts";
 import { readLinesAfter, readLinesBefore, type LiveLogLine } from "./log-store.ts";
 import type { RealtimeServer } from "./socket-server.ts";
 
@@ -18,7 +19,7 @@ const log = logger("realtime");
 const REPLAY_PAGE = 2000;
 const AGENT_EVERY_MS = 5000;
 
-type Socket = Parameters<Parameters<RealtimeServer["on"]>[1]>[0];
+type Socket = IoSocket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -40,7 +40,8 @@ export type ClientToServerEvents = {
   "conversion:earlier": (payload: { id: string; before: number; limit?: number }, ack: (reply: { ok: true; lines: LiveLogLine[] } | { ok: false; error: string }) => void) => void;
 };
 
-export type InterServerEvents = Record<string, never>;
+/** Between console processes (the Postgres adapter): a stored batch, for each process's log relay. */
+export type InterServerEvents = { "conversion:logs": (payload: { id: string; lines: LiveLogLine[] }) => void };
 
 export type SocketData = { user: TRealtimeUser; sessionId: string };
 

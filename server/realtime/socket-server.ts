@@ -10,6 +10,7 @@ import { db } from "../db/client.ts";
 import { setConversionPublisher } from "../agents/publish.ts";
 import { usePostgresAdapter, type AdapterKind } from "./adapter.ts";
 import { registerConversionHandlers } from "./conversion-room.ts";
+import { createLogRelay } from "./log-relay.ts";
 import { realtimePublisher } from "./publisher.ts";
 import { sessionRoom, userRoom, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from "./events.ts";
 
@@ -57,11 +58,15 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions = {}):
   });
 
   const stopRooms = registerConversionHandlers(io, db);
-  setConversionPublisher(realtimePublisher(io));
+  const relay = createLogRelay(io, db);
+  const shared = options.adapter === "postgres" && Boolean(options.databaseUrl);
+  if (shared) io.on("conversion:logs", (p) => relay.accept(p.id, p.lines));
+  setConversionPublisher(realtimePublisher(io, relay, shared));
   holder.__ferryIo = io;
   const stop = async () => {
     setConversionPublisher(undefined);
     stopRooms();
+    relay.stop();
     await new Promise<void>((r) => io.close(() => r()));
     await closeAdapter();
   };

@@ -19,7 +19,7 @@ export function tempDataDir(prefix = "ferry-e2e-"): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startConsole(opts: { port: number; pgPort: number; dataDir?: string; env?: Record<string, string | undefined> }): Promise<ConsoleProcess> {
+export async function startConsole(opts: { port: number; pgPort: number; dataDir?: string; env?: Record<string, string | undefined>; readyTimeoutMs?: number }): Promise<ConsoleProcess> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -41,7 +41,11 @@ export async function startConsole(opts: { port: number; pgPort: number; dataDir
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`console did not start within 120 s:\n${out}`)), 120_000);
+    const ms = opts.readyTimeoutMs ?? 120_000;
+    const timer = setTimeout(() => {
+      child.kill(); // not left running (with its database) after the caller gave up on it
+      reject(new Error(`console did not start within ${ms / 1000} s:\n${out}`));
+    }, ms);
     const check = () => {
       if (out.includes("Ferry is ready at")) {
         clearTimeout(timer);

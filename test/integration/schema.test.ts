@@ -152,6 +152,13 @@ describe("every model round-trips through the generated client", () => {
       expect(await prisma.conversionLog.findUniqueOrThrow({ where: { id: created.id } })).toEqual({ ...data, id: created.id, line: 1 });
       expect((await prisma.conversion.findUniqueOrThrow({ where: { id: "conv-rt" } })).logLines).toBe(1);
     },
+    ConversionCount: async () => {
+      // The triggers keep it: conv-rt (running, ada, rhel) was counted when it was created.
+      expect(await prisma.conversionCount.findUniqueOrThrow({ where: { status_createdByEmail_profile: { status: "running", createdByEmail: "ada@example.test", profile: "rhel" } } })).toEqual({ status: "running", createdByEmail: "ada@example.test", profile: "rhel", n: 1n });
+      const data = { status: "planned", createdByEmail: "rt@example.test", profile: "", n: 7n };
+      await prisma.conversionCount.create({ data });
+      expect(await prisma.conversionCount.findUniqueOrThrow({ where: { status_createdByEmail_profile: { status: "planned", createdByEmail: "rt@example.test", profile: "" } } })).toEqual(data);
+    },
     SocketIoAttachment: async () => {
       const data = { createdAt: now, payload: new Uint8Array([1, 2, 255]) };
       const created = await prisma.socketIoAttachment.create({ data });
@@ -160,7 +167,7 @@ describe("every model round-trips through the generated client", () => {
   };
 
   // Order matters: parents before children.
-  test.each(["User", "Session", "Account", "Verification", "RateLimit", "AuditEvent", "Repository", "RepositoryFile", "ConfigLayer", "ConfigRevision", "AgentToken", "ApiToken", "Agent", "Conversion", "ConversionLog", "SocketIoAttachment"])("%s", async (name) => {
+  test.each(["User", "Session", "Account", "Verification", "RateLimit", "AuditEvent", "Repository", "RepositoryFile", "ConfigLayer", "ConfigRevision", "AgentToken", "ApiToken", "Agent", "Conversion", "ConversionLog", "ConversionCount", "SocketIoAttachment"])("%s", async (name) => {
     await roundTrips[name]!();
   });
 });
