@@ -83,8 +83,8 @@ export async function run(): Promise<BenchRow[]> {
     execFileSync("cp", ["--sparse=always", guest.disk, v2vDisk]);
     execFileSync(
       "virt-customize",
-      ["-q", "--format", "raw", "-a", v2vDisk, "--copy-in", `${guest.kernelRpm}:/tmp`, "--run-command", `rpm -i /tmp/${RHEL5_KERNEL_RPM} && rm -f /tmp/${RHEL5_KERNEL_RPM}`],
-      { env, stdio: "ignore" },
+      ["-q", "--format", "raw", "-a", v2vDisk, "--copy-in", `${guest.kernelRpm}:/tmp`, "--run-command", `rpm -i /tmp/${RHEL5_KERNEL_RPM}`, "--delete", `/tmp/${RHEL5_KERNEL_RPM}`],
+      { env, stdio: ["ignore", "ignore", "pipe"] },
     );
     const v2vXml = path.join(v2vDir, `${NAME}.xml`);
     writeFileSync(v2vXml, readFileSync(guest.xml, "utf8").replace(guest.disk, v2vDisk));
