@@ -217,7 +217,7 @@ async function runOpened(ctx: StageContext, job: PipelineJob, openRemote: OpenRe
     const remote = await openRemote(plan.disks.map((d) => d.source.path));
     const copies: CopyResult[] = await copyDisks(
       ctx,
-      plan.disks.map((d) => ({ name: d.name, source: remote ? remote.qemuUri(d.source.path) : d.source.path, sourceFormat: d.source.format, target: d.targetPath, format: d.format, allocation: d.allocation })),
+      plan.disks.map((d) => ({ name: d.name, source: remote ? remote.qemuUri(d.source.path) : d.source.path, sourceFormat: d.source.format, virtualSize: d.source.virtualSize, target: d.targetPath, format: d.format, allocation: d.allocation })),
       { format: plan.output.format, allocation: plan.output.allocation, env: job.env },
     );
     checkCancelled(ctx);
