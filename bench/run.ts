@@ -1,13 +1,24 @@
 // Runs every benchmark module, prints one table and writes bench/results.json.
 //   npx tsx bench/run.ts                      all modules listed below
 //   npx tsx bench/run.ts bench/v2v-matching.ts   only the given ones
+//   npm run bench -- --quick                  fewer rounds, and skips the minutes-long rows (whole conversion)
 // To add rows, write a module exporting `async function run(): Promise<BenchRow[]>` and list it.
 import { renameSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import type { BenchModule, BenchRow } from "./types.ts";
 
-const MODULES: string[] = ["./v2v-matching.ts", "./log-throughput.ts", "./log-latency.ts", "./history.ts"];
+const MODULES: string[] = [
+  "./v2v-matching.ts",
+  "./disk-copy.ts",
+  "./local-overhead.ts",
+  "./queue.ts",
+  "./page-weight.ts",
+  "./log-throughput.ts",
+  "./log-latency.ts",
+  "./history.ts",
+  "./conversion.ts",
+];
 
 const here = new URL(".", import.meta.url);
 
@@ -30,7 +41,11 @@ function table(rows: { module: string; row: BenchRow }[]): string {
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
 }
 
-const specs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : MODULES;
+const args = process.argv.slice(2);
+// Modules read FERRY_BENCH_QUICK themselves (fewer rounds; the whole-conversion row is skipped).
+if (args.includes("--quick")) process.env.FERRY_BENCH_QUICK = "1";
+const named = args.filter((a) => !a.startsWith("--"));
+const specs = named.length > 0 ? named : MODULES;
 const results: { module: string; row: BenchRow }[] = [];
 for (const spec of specs) {
   const mod = await load(spec);

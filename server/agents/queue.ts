@@ -11,7 +11,6 @@ import { demandOf, unmetNeeds } from "./matching.ts";
 import type { ClaimedJob, TResult } from "./protocol.ts";
 import { conversionConfig } from "../conversions/config-files.ts";
 import { publishConversionUpdate } from "./publish.ts";
-import { TX } from "./settings.ts";
 
 /** How many of the oldest queued rows one claim considers. */
 const CLAIM_WINDOW = 50;
@@ -24,63 +23,62 @@ export function outputsOf(value: unknown): Outputs | undefined {
   return Array.isArray(v.paths) ? { agentId: String(v.agentId ?? ""), attempt: Number(v.attempt ?? 0), paths: v.paths.map(String) } : undefined;
 }
 
-type QueuedRow = { id: string; number: number; guest_name: string; dry_run: boolean; request: unknown; plan: unknown; outputs: unknown; config_revisions: unknown };
+type QueuedRow = { id: string; number: number; guest_name: string; dry_run: boolean; request: unknown; plan: unknown; config_revisions: unknown };
 
-/** Claims the oldest queued conversion this agent can run, or null. */
+type Candidate = { capabilities: unknown; id: string | null; dry_run: boolean | null; request: unknown; plan: unknown };
+
+/**
+ * Claims the oldest queued conversion this agent can run, or null. Two statements, no
+ * interactive transaction: every round trip to PostgreSQL costs milliseconds on a busy host,
+ * and the claim used to take eight (BEGIN, five queries, the config, COMMIT).
+ * 1. Read (no locks) the agent, if it is live and has room, with the oldest queued rows.
+ * 2. Lock one of those the agent can run (FOR UPDATE SKIP LOCKED: rows another claim holds are
+ *    skipped, and under READ COMMITTED a row taken meanwhile fails the re-checked status) and
+ *    mark it running, in one UPDATE; the CTE keeps the outputs the previous attempt recorded.
+ * Locking the whole window would make every concurrent claim skip all of it and come back
+ * empty-handed, hence look first, then lock one runnable row.
+ */
 export async function claimConversion(client: Db, agent: { id: string }): Promise<ClaimedJob | null> {
-  const claimed = await client.$transaction(async (tx) => {
-    const me = await tx.agent.findUnique({ where: { id: agent.id } });
-    if (!me || me.retiredAt) return null;
-    const running = await tx.conversion.count({ where: { agentId: me.id, status: "running" } });
-    if (running >= me.concurrency) return null;
-    // Look first (no locks), then lock one runnable row: locking the whole window would make
-    // every concurrent claim skip all of it and come back empty-handed.
-    const candidates = await tx.$queryRaw<Pick<QueuedRow, "id" | "dry_run" | "request" | "plan">[]>`
+  const candidates = await client.$queryRaw<Candidate[]>`
+    WITH me AS (
+      SELECT a.capabilities FROM agents a
+      WHERE a.id = ${agent.id} AND a.retired_at IS NULL
+        AND a.concurrency > (SELECT count(*) FROM conversions r WHERE r.agent_id = a.id AND r.status = 'running'))
+    SELECT me.capabilities, c.id, c.dry_run, c.request, c.plan FROM me LEFT JOIN LATERAL (
       SELECT id, dry_run, request, plan FROM conversions
-      WHERE status = 'queued' ORDER BY created_at, number LIMIT ${CLAIM_WINDOW}`;
-    const caps = storedCapabilities(me.capabilities);
-    const runnable = candidates.filter((r) => unmetNeeds(caps, demandOf({ request: r.request, plan: r.plan, dryRun: r.dry_run })).length === 0).map((r) => r.id);
-    if (runnable.length === 0) return null;
-    // Under READ COMMITTED a row another claim took meanwhile fails the re-checked status.
-    const [row] = await tx.$queryRaw<QueuedRow[]>`
-      SELECT id, number, guest_name, dry_run, request, plan, outputs, config_revisions FROM conversions
+      WHERE status = 'queued' ORDER BY created_at, number LIMIT ${CLAIM_WINDOW}) c ON true`;
+  const first = candidates[0];
+  if (!first) return null; // retired, unknown, or running as many as it may
+  const caps = storedCapabilities(first.capabilities);
+  const runnable = candidates
+    .filter((r): r is Candidate & { id: string } => r.id !== null && unmetNeeds(caps, demandOf({ request: r.request, plan: r.plan, dryRun: r.dry_run === true })).length === 0)
+    .map((r) => r.id);
+  if (runnable.length === 0) return null;
+  const [row] = await client.$queryRaw<(QueuedRow & { attempt: number; previous_outputs: unknown })[]>`
+    WITH pick AS (
+      SELECT id, outputs FROM conversions
       WHERE id = ANY(${runnable}::text[]) AND status = 'queued'
-      ORDER BY created_at, number LIMIT 1 FOR UPDATE SKIP LOCKED`;
-    if (!row) return null;
-    const updated = await tx.conversion.update({
-      where: { id: row.id },
-      data: {
-        status: "running",
-        agentId: me.id,
-        attempt: { increment: 1 },
-        startedAt: new Date(),
-        finishedAt: null,
-        progress: Prisma.DbNull,
-        outputs: Prisma.DbNull,
-        error: null,
-        errorCode: null,
-        cancelRequested: false,
-      },
-    });
-    const job: ClaimedJob = {
-      id: row.id,
-      number: row.number,
-      attempt: updated.attempt,
-      guestName: row.guest_name,
-      dryRun: row.dry_run,
-      request: row.request,
-      plan: row.plan ?? null,
-      cleanup: outputsOf(row.outputs)?.paths ?? [],
-    };
-    return { job, configRevisions: row.config_revisions };
-  }, TX);
-  if (!claimed) return null;
-  const { job } = claimed;
+      ORDER BY created_at, number LIMIT 1 FOR UPDATE SKIP LOCKED)
+    UPDATE conversions c SET status = 'running', agent_id = ${agent.id}, attempt = c.attempt + 1,
+      started_at = now(), finished_at = NULL, progress = NULL, outputs = NULL, error = NULL,
+      error_code = NULL, cancel_requested = false, updated_at = now()
+    FROM pick WHERE c.id = pick.id
+    RETURNING c.id, c.number, c.guest_name, c.dry_run, c.request, c.plan, c.attempt, c.config_revisions, pick.outputs AS previous_outputs`;
+  if (!row) return null;
+  const job: ClaimedJob = {
+    id: row.id,
+    number: row.number,
+    attempt: row.attempt,
+    guestName: row.guest_name,
+    dryRun: row.dry_run,
+    request: row.request,
+    plan: row.plan ?? null,
+    cleanup: outputsOf(row.previous_outputs)?.paths ?? [],
+  };
   publishConversionUpdate({ type: "status", conversionId: job.id, status: "running", attempt: job.attempt, agentId: agent.id });
-  // Read after the commit, so the claim holds its row lock no longer than it must: the revisions
-  // named are never rewritten, and a conversion without them takes the stack as it is at claim.
   try {
-    job.config = await conversionConfig(client, claimed.configRevisions);
+    // Revisions are never changed once written: reading them after the claim committed is safe.
+    job.config = await conversionConfig(client, row.config_revisions);
   } catch (e) {
     job.configError = e instanceof Error ? e.message : String(e);
   }

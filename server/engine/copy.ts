@@ -20,6 +20,11 @@ export type CopyRequest = {
   source: string;
   /** The source format when the domain XML says it; otherwise qemu-img probes it. */
   sourceFormat?: string | undefined;
+  /**
+   * The source's virtual size when already measured (the pipeline's plan has it): with
+   * sourceFormat, the copy then starts qemu-img once instead of twice per disk.
+   */
+  virtualSize?: number | undefined;
   /** The output file; its directory must exist. */
   target: string;
   /** This disk's output format and allocation when they differ per disk (a plan's defaults follow each source disk). */
@@ -76,7 +81,10 @@ export function progressParser(onPercent: (percent: number) => void): (chunk: st
 export async function copyDisks(ctx: StageContext, disks: readonly CopyRequest[], options: CopyOptions): Promise<CopyResult[]> {
   const qemuImg = preflight(["qemu-img"], { env: options.env })["qemu-img"];
   const infos: ImageInfo[] = [];
-  for (const disk of disks) infos.push(await imageInfo(ctx, disk.source, disk.sourceFormat, options.env));
+  for (const disk of disks) {
+    const known = disk.sourceFormat !== undefined && disk.virtualSize !== undefined;
+    infos.push(known ? { format: disk.sourceFormat as string, virtualSize: disk.virtualSize as number, actualSize: undefined } : await imageInfo(ctx, disk.source, disk.sourceFormat, options.env));
+  }
   const total = infos.reduce((sum, info) => sum + info.virtualSize, 0);
   // What each new volume will occupy; all of them must fit before anything is written.
   const needs: number[] = [];

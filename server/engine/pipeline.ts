@@ -13,6 +13,7 @@ import {
   resolvePlanOutput,
   type ConfigFile,
   type ConversionPlan,
+  type GuestFacts,
   type MeasuredDisk,
 } from "../v2v/index.ts";
 import type { StageContext } from "./context.ts";
@@ -47,6 +48,13 @@ export type PipelineRequest = {
   network?: string[] | undefined;
   bridge?: string[] | undefined;
   dryRun?: boolean | undefined;
+  /**
+   * Copy only (`ferry convert --copy-only`): no inspection, no software, no in-place conversion;
+   * the disks are copied and the output metadata written with the devices virt-v2v falls back
+   * to for a guest it cannot convert (IDE, rtl8139). For moving disks, and for measuring what
+   * the pipeline costs around the copy itself.
+   */
+  copyOnly?: boolean | undefined;
   /** The disks are on this host, read over ssh (paths after diskPaths are paths there). Implied by -ic xen+ssh://. */
   remote?: { uri?: string | undefined; knownHosts?: string | undefined; caCert?: string | undefined } | undefined;
   /** For the remote host; sealed ones are opened here, on the agent, only when the source is read. */
@@ -100,6 +108,14 @@ export function remoteSourceOf(request: PipelineRequest): RemoteSource | undefin
   return { uri, knownHosts: request.remote?.knownHosts, caCert: request.remote?.caCert, credentials };
 }
 
+/** What the planner is told for --copy-only: an OS no converter handles (virt-v2v's IDE/rtl8139 fallback). */
+const COPY_ONLY_FACTS: GuestFacts = { os: "copy-only", distro: undefined, major: undefined, minor: undefined, arch: undefined, kernel: undefined, packages: [], memoryKiB: undefined, vcpus: undefined };
+
+async function inspect(ctx: StageContext, job: PipelineJob, disks: MeasuredDisk[], remote: RemoteDisks | undefined): Promise<GuestFacts> {
+  ctx.log("info", "Inspecting the source", "inspect");
+  return inspectGuest(ctx, disks.map((d) => ({ path: remote ? remote.guestfsUri(d.path) : d.path, format: d.format })), { env: job.env });
+}
+
 type OpenRemote = (paths: string[]) => Promise<RemoteDisks | undefined>;
 
 async function makePlan(ctx: StageContext, job: PipelineJob, openRemote: OpenRemote): Promise<ConversionPlan> {
@@ -116,8 +132,7 @@ async function makePlan(ctx: StageContext, job: PipelineJob, openRemote: OpenRem
     const info = await imageInfo(ctx, remote ? remote.qemuUri(local(d.path)) : local(d.path), d.format, job.env);
     disks.push({ path: local(d.path), format: info.format, virtualSize: info.virtualSize, actualSize: info.actualSize });
   }
-  ctx.log("info", "Inspecting the source", "inspect");
-  const facts = await inspectGuest(ctx, disks.map((d) => ({ path: remote ? remote.guestfsUri(d.path) : d.path, format: d.format })), { env: job.env });
+  const facts = request.copyOnly ? COPY_ONLY_FACTS : await inspect(ctx, job, disks, remote);
   checkCancelled(ctx);
   const options = {
     profile: request.profile,
@@ -151,6 +166,7 @@ async function makePlan(ctx: StageContext, job: PipelineJob, openRemote: OpenRem
     domainType: job.domainType,
   });
   for (const w of plan.warnings) ctx.log("warn", w, "plan");
+  if (request.copyOnly) plan.drivers.reason = "--copy-only: the guest is not inspected or converted, so it keeps devices any guest has";
   ctx.log("info", `Plan: ${plan.disks.length} disk(s) to ${plan.output.method} ${plan.output.storage}, ${plan.drivers.block} block and ${plan.drivers.net} network drivers (${plan.drivers.reason})`, "plan");
   return plan;
 }
@@ -199,8 +215,9 @@ async function runOpened(ctx: StageContext, job: PipelineJob, openRemote: OpenRe
   await job.onOutputs?.(plan.disks.map((d) => d.targetPath));
   const prepared = await prepareOutput(ctx, plan, { env: job.env });
   try {
+    const copyOnly = job.request.copyOnly === true;
     let iso: string | undefined;
-    if (plan.software && !plan.software.satisfied) {
+    if (!copyOnly && plan.software && !plan.software.satisfied) {
       await mkdir(ctx.scratchDir, { recursive: true });
       const built = await buildTransferIso(ctx, { files: job.files, output: path.join(ctx.scratchDir, "transfer.iso"), softwareRoot: job.softwareRoot, env: job.env });
       iso = built?.path;
@@ -209,22 +226,25 @@ async function runOpened(ctx: StageContext, job: PipelineJob, openRemote: OpenRe
     const remote = await openRemote(plan.disks.map((d) => d.source.path));
     const copies: CopyResult[] = await copyDisks(
       ctx,
-      plan.disks.map((d) => ({ name: d.name, source: remote ? remote.qemuUri(d.source.path) : d.source.path, sourceFormat: d.source.format, target: d.targetPath, format: d.format, allocation: d.allocation })),
+      plan.disks.map((d) => ({ name: d.name, source: remote ? remote.qemuUri(d.source.path) : d.source.path, sourceFormat: d.source.format, virtualSize: d.source.virtualSize, target: d.targetPath, format: d.format, allocation: d.allocation })),
       { format: plan.output.format, allocation: plan.output.allocation, env: job.env },
     );
     checkCancelled(ctx);
     const copied = plan.disks.map((d) => ({ path: d.targetPath, format: d.format, dev: d.source.target }));
-    const installed = plan.software
+    const installed = plan.software && !copyOnly
       ? await installSoftware(ctx, { disks: copied, software: plan.software, iso, env: job.env })
       : { installed: [], upgraded: [] };
     checkCancelled(ctx);
-    const converted = await convertInPlace(ctx, {
-      guestName: plan.guest.name,
-      disks: copied,
-      arch: plan.guest.arch,
-      virtioWin: plan.windows?.virtio,
-      env: job.env,
-    });
+    const converted = copyOnly
+      ? { drivers: { block: plan.drivers.block, net: plan.drivers.net } }
+      : await convertInPlace(ctx, {
+          guestName: plan.guest.name,
+          disks: copied,
+          arch: plan.guest.arch,
+          virtioWin: plan.windows?.virtio,
+          env: job.env,
+        });
+    if (copyOnly) ctx.log("info", "--copy-only: the guest was not inspected, given software or converted; its disks were copied as they are", PIPELINE_STAGE);
     checkDrivers(plan, converted.drivers);
     checkCancelled(ctx);
     const output = await finishOutput(ctx, plan, prepared, { env: job.env });

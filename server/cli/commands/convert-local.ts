@@ -64,6 +64,7 @@ export async function runLocal(io: CliIo, run: LocalRun): Promise<number> {
         profile: o.profile,
         network: o.network,
         bridge: o.bridge,
+        copyOnly: o["copy-only"] === true,
       },
       files,
       softwareRoot: o["software-root"],

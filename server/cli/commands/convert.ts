@@ -16,7 +16,7 @@ import { runRemote, type RemoteDeps } from "./convert-remote.ts";
 export const CONVERT_USAGE = [
   "ferry convert [-i libvirt|libvirtxml] [-ic URI] [-o libvirt|local|rhev] [-oc URI] [-os STORAGE]",
   "              [-of raw|qcow2] [-oa sparse|preallocated] [-on NAME] [-f FILE ...] [-n NETWORK ...]",
-  "              [-b BRIDGE ...] [-p PROFILE] [--root ask|single|first|/dev/...] [--server URL] GUEST|FILE",
+  "              [-b BRIDGE ...] [-p PROFILE] [--root ask|single|first|/dev/...] [--copy-only] [--server URL] GUEST|FILE",
   "ferry convert --list-profiles [-f FILE ...] [--server URL]",
   "",
   "Converts a guest to run on KVM, with virt-v2v's options and meanings:",
@@ -31,6 +31,8 @@ export const CONVERT_USAGE = [
   "  --root ask|single|first|/dev/...   multi-boot handling; Ferry converts single-OS guests and refuses",
   "                          a multi-boot guest whichever is given (its inspection picks no root)",
   "  --software-root DIR     replaces the files' path-root; --domain-type kvm|qemu (qemu: no KVM here)",
+  "  --copy-only             (Ferry's own, local mode) copy the disks and write the output metadata only:",
+  "                          no inspection, software or conversion; the guest gets IDE and rtl8139 devices",
   "",
   "Local mode (no --server) runs the conversion on this host and prints its log.",
   "Remote mode: --server URL with an API token in FERRY_TOKEN submits it to a console and streams",
@@ -47,6 +49,7 @@ const OPTIONS = {
   connect: { type: "boolean", short: "c" },
   version: { type: "boolean" },
   osd: { type: "string" },
+  "copy-only": { type: "boolean" },
 } as const;
 
 /** Getopt::Long's words for a parseArgs error: `Unknown option: X`, `Option X requires an argument`. */
@@ -101,6 +104,7 @@ export function createConvertCommand(remoteDeps: Partial<RemoteDeps> = {}): Comm
         if (values.vmtype !== undefined && !["desktop", "server"].includes(values.vmtype)) throw new CliUsageError("vmtype must be either 'desktop' or 'server'.");
         const domainType = oneOf(values["domain-type"], ["kvm", "qemu"], "--domain-type");
         const options = { ...values, os: values.os ?? values.op ?? values.osd, domainType };
+        if (values.server !== undefined && values["copy-only"]) throw new CliUsageError("--copy-only runs on this host only: it cannot be used with --server");
         if (values.server !== undefined) {
           return await runRemote(io, { server: values.server, options, positionals, listProfiles: values["list-profiles"] === true }, remoteDeps);
         }
@@ -133,6 +137,7 @@ export type ConvertOptions = {
   root?: string | undefined;
   "software-root"?: string | undefined;
   domainType?: "kvm" | "qemu" | undefined;
+  "copy-only"?: boolean | undefined;
 };
 
 export const convertCommand = createConvertCommand();
