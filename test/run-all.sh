@@ -44,9 +44,9 @@ process.exit(v.critical || v.high ? 1 : 0);
 NEXT_TELEMETRY_DISABLED=1 NODE_ENV=production npx next build >test-results/next-build.log 2>&1 || { cat test-results/next-build.log; exit 1; }
 export FERRY_E2E_SKIP_BUILD=1
 
-# Three vitest processes side by side (one vitest process runs its files one at a time on a
-# 2-core machine): unit + e2e, integration, and the libguestfs tests on the RHEL 5.4 guest (most
-# of their time is spent waiting on emulated appliances, consoles and browsers). Each writes its
+# Four vitest processes side by side (one vitest process runs its files one at a time on a
+# 2-core machine): unit + e2e, integration, and the libguestfs tests on the RHEL 5.4 guest in two
+# groups (most of their time is spent waiting on emulated appliances, consoles and browsers). Each writes its
 # own log and JSON report; the logs are printed in turn when all have finished.
 # Arguments given to this script (e.g. a file filter) go to each of them.
 run_group() {
@@ -56,10 +56,11 @@ run_group() {
 }
 run_group main --project unit --project e2e "$@" & main=$!
 run_group integration --project integration "$@" & integration=$!
-run_group guest --project guest "$@" & guest=$!
+run_group guest-a --project guest-a "$@" & guest_a=$!
+run_group guest-b --project guest-b "$@" & guest_b=$!
 status=0
-for pid in $main $integration $guest; do wait "$pid" || status=1; done
-for name in main integration guest; do
+for pid in $main $integration $guest_a $guest_b; do wait "$pid" || status=1; done
+for name in main integration guest-a guest-b; do
   echo "===== vitest: $name ====="
   cat "test-results/vitest-$name.log"
 done
@@ -67,7 +68,7 @@ done
 node -e '
 const fs = require("fs");
 let passed = 0, failed = 0, skipped = 0, failedFiles = 0;
-for (const name of ["main", "integration", "guest"]) {
+for (const name of ["main", "integration", "guest-a", "guest-b"]) {
   const file = `test-results/vitest-${name}.json`;
   if (!fs.existsSync(file)) { console.log(`vitest ${name}: no report (see its log above)`); failed++; continue; }
   const r = JSON.parse(fs.readFileSync(file, "utf8"));

@@ -6,16 +6,21 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /** Tests that launch libguestfs appliances on the test guest (15-60 s each under emulation). */
-const GUEST_TESTS = [
-  "test/integration/engine/inspect.test.ts",
-  "test/integration/engine/install-convert.test.ts",
-  "test/integration/engine/convert.test.ts",
+// The libguestfs tests, in two groups of about equal time (each runs its files one at a time, so
+// the two groups keep two appliances going at most; CI runs them side by side with the rest).
+const GUEST_A = [
   "test/integration/engine/pipeline.test.ts",
-  "test/integration/cli/convert-local.test.ts",
+  "test/integration/engine/inspect.test.ts",
+  "test/integration/engine/convert.test.ts",
+];
+const GUEST_B = [
   // The console's API, its embedded agent and `ferry convert --server` on the same guest: an e2e
   // file, but its whole conversion must not compete with the other appliances for two cores.
   "test/e2e/api-convert.test.ts",
+  "test/integration/cli/convert-local.test.ts",
+  "test/integration/engine/install-convert.test.ts",
 ];
+const GUEST_TESTS = [...GUEST_A, ...GUEST_B];
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -41,18 +46,23 @@ export default defineConfig({
           globalSetup: ["test/integration/global-setup.ts"],
         },
       },
-      {
-        extends: true,
+      ...(
+        [
+          ["guest-a", GUEST_A],
+          ["guest-b", GUEST_B],
+        ] as const
+      ).map(([name, include]) => ({
+        extends: true as const,
         test: {
-          name: "guest",
-          include: GUEST_TESTS,
-          environment: "node",
+          name,
+          include: [...include],
+          environment: "node" as const,
           testTimeout: 1_800_000,
           hookTimeout: 1_800_000,
           fileParallelism: false,
           globalSetup: ["test/e2e/global-setup.ts"],
         },
-      },
+      })),
       {
         extends: true,
         test: {
