@@ -105,7 +105,7 @@ describe("an operator", () => {
   test("uploads a fixture domain XML, fixes the mapping and queues a dry run that the list shows as queued", async () => {
     const form = page.getByRole("form", { name: "New conversion" });
     await form.locator("#source-file").setInputFiles({ name: "xen-hvm.xml", mimeType: "text/xml", buffer: hvmXml });
-    await expect.poll(() => form.locator("#source-xml").inputValue()).toContain("<name>XenGuest2</name>");
+    await expect.poll(() => form.locator("#source-xml").inputValue(), { timeout: 30_000 }).toContain("<name>XenGuest2</name>");
     await form.locator("#network-1").fill("private:default");
     await form.locator("#output-allocation").selectOption("sparse");
     await form.getByRole("button", { name: "Dry run" }).click();

@@ -269,7 +269,7 @@ describe("sessions expire and can be revoked", () => {
     const page = await context.newPage();
     await page.goto(`${running.url}/users`);
     await page.getByRole("row").filter({ hasText: viewer.email }).getByRole("button", { name: "Sign out everywhere" }).click();
-    await expect.poll(() => page.getByRole("status").allTextContents()).toContain(`Signed ${viewer.email} out everywhere (${sessions} sessions ended).`);
+    await expect.poll(() => page.getByRole("status").allTextContents(), { timeout: 30_000 }).toContain(`Signed ${viewer.email} out everywhere (${sessions} sessions ended).`);
     await context.close();
 
     expect(await revoked).toEqual({ reason: "sessions-revoked" });
