@@ -9,8 +9,8 @@ import type { Socket } from "socket.io-client";
 import { benchMessage, claimRunningConversion, median, percentile, startLiveConsole, watchConversion, type LiveConsole } from "./live-setup.ts";
 import type { BenchRow } from "./types.ts";
 
-const PORT = 3541;
-const PG_PORT = 54541;
+const PORT = Number(process.env.BENCH_LATENCY_PORT ?? 3541);
+const PG_PORT = Number(process.env.BENCH_LATENCY_PG_PORT ?? 54541);
 const CLIENTS = 20;
 const RATE = 10_000;
 const SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 15);

@@ -10,8 +10,8 @@ import { seedConversion } from "../test/integration/agents/helpers.ts";
 import { benchMessage, claimRunningConversion, median, startLiveConsole, watchConversion, yieldLoop, type LiveConsole } from "./live-setup.ts";
 import type { BenchRow } from "./types.ts";
 
-const PORT = 3540;
-const PG_PORT = 54540;
+const PORT = Number(process.env.BENCH_LOG_PORT ?? 3540);
+const PG_PORT = Number(process.env.BENCH_LOG_PG_PORT ?? 54540);
 const CLIENTS = 20;
 const LINES = Number(process.env.BENCH_LOG_LINES ?? 200_000);
 const RUNS = Number(process.env.BENCH_LOG_RUNS ?? 3);

@@ -1,15 +1,47 @@
 // The one Prisma client of a module graph, created on first use from DATABASE_URL (which
 // server.ts sets before anything else runs when the embedded database is used).
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/client.ts";
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-const holder = globalThis as unknown as { __ferryPrisma?: PrismaClient; __ferryPrismaUrl?: string };
+type PoolEntry = { pool: pg.Pool; connectionString: string };
+const holder = globalThis as unknown as { __ferryPrisma?: PrismaClient; __ferryPrismaUrl?: string; __ferryPools?: WeakMap<PrismaClient, PoolEntry> };
+
+// Each client's pg pool, for the few hot statements that go to `pg` directly (sqlPool): the
+// Prisma adapter runs on the same pool, so a process keeps one set of connections. On globalThis
+// like the client itself: server.ts and Next's bundle each load their own copy of this module.
+const pools = (holder.__ferryPools ??= new WeakMap<PrismaClient, PoolEntry>());
+
+function newPool(connectionString: string): pg.Pool {
+  // allowExitOnIdle: idle connections must not keep a CLI or a test worker alive.
+  const pool = new pg.Pool({ connectionString, max: 10, allowExitOnIdle: true });
+  // An idle connection dropped by the server (PostgreSQL restarted) is an 'error' event; without
+  // a listener it would end the process. The next query simply opens a new connection.
+  pool.on("error", () => undefined);
+  return pool;
+}
 
 export function createPrisma(connectionString: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+  const pool = newPool(connectionString);
+  // disposeExternalPool: $disconnect ends the pool as it did when the adapter owned it.
+  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(client, { pool, connectionString });
+  return client;
+}
+
+/**
+ * The plain `pg` pool behind a client from createPrisma, for statements where Prisma's raw-query
+ * path costs too much (appendLogs: about a third of the time of the same statement). After the
+ * client's $disconnect has ended it, a fresh pool on the same database takes its place.
+ */
+export function sqlPool(client: PrismaClient): pg.Pool {
+  const entry = pools.get(client);
+  if (!entry) throw new Error("sqlPool: this Prisma client was not made by createPrisma");
+  if (entry.pool.ended) entry.pool = newPool(entry.connectionString);
+  return entry.pool;
 }
 
 export function db(): PrismaClient {
