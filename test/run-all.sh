@@ -24,6 +24,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The tests' PostgreSQL servers listen on fixed ports in 54300-54600, inside Linux's ephemeral
+# range (32768-60999): under load an outgoing connection's local port once took one of them
+# ("PostgreSQL did not start on 127.0.0.1:54360"). Reserve them, where this user may.
+reserved=/proc/sys/net/ipv4/ip_local_reserved_ports
+if [ -w "$reserved" ] && ! grep -q "54300-54600" "$reserved"; then
+  current=$(cat "$reserved")
+  echo "${current:+$current,}54300-54600" >"$reserved" 2>/dev/null || echo "note: could not reserve ports 54300-54600 for the tests"
+fi
+
 # npm install rather than npm ci: the registry these machines reach lacks the other platforms' optional
 # packages (e.g. @next/swc-darwin-*), so the lock file cannot list them and `npm ci` refuses it.
 npm install --no-audit --no-fund
