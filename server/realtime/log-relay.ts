@@ -14,7 +14,16 @@ import type { RealtimeServer } from "./socket-server.ts";
 const log = logger("realtime");
 const HOLD_MS = 200;
 
-type Held = { last: number; waiting: Map<number, LiveLogLine[]>; timer: NodeJS.Timeout | undefined };
+type Held = {
+  /** The first line this relay handled for the conversion: earlier ones it never sent. */
+  start: number;
+  /** The last line sent to the room, in order. */
+  last: number;
+  waiting: Map<number, LiveLogLine[]>;
+  timer: NodeJS.Timeout | undefined;
+  /** Gaps given up on (the database read failed): their lines were never sent. */
+  lost: [number, number][];
+};
 
 export type LogRelay = {
   /** A committed batch (ascending, dense line numbers) for this process's watchers. */
@@ -51,7 +60,11 @@ export function createLogRelay(io: RealtimeServer, client: () => Db): LogRelay {
     } catch (e) {
       log.warn("could not read a gap in a live log; the page will resubscribe", { conversion: id, error: String(e) });
     }
-    if (s.waiting.size > 0 && Math.min(...s.waiting.keys()) > s.last + 1) s.last = Math.min(...s.waiting.keys()) - 1; // give up on the gap
+    if (s.waiting.size > 0 && Math.min(...s.waiting.keys()) > s.last + 1) {
+      // Give up on the gap; if its batch comes after all, it is sent then.
+      s.lost.push([s.last + 1, Math.min(...s.waiting.keys()) - 1]);
+      s.last = Math.min(...s.waiting.keys()) - 1;
+    }
     drain(id, s);
   };
 
@@ -67,14 +80,19 @@ export function createLogRelay(io: RealtimeServer, client: () => Db): LogRelay {
         return;
       }
       let s = state.get(id);
-      if (!s) state.set(id, (s = { last: first.line - 1, waiting: new Map(), timer: undefined }));
+      if (!s) state.set(id, (s = { start: first.line, last: first.line - 1, waiting: new Map(), timer: undefined, lost: [] }));
       if (first.line <= s.last) {
-        // Late or repeated (the first batch this process saw had overtaken it): the page keeps
-        // only the lines it lacks.
-        emit(id, lines);
-        return;
+        // Late: a batch whose gap was already read from the database (its lines went out then:
+        // not again), or one from before the first batch this process saw (never sent here: the
+        // page keeps the lines it lacks), or one from a gap given up on.
+        const held = s;
+        const unsent = lines.filter((l) => l.line <= held.last && (l.line < held.start || held.lost.some(([a, b]) => l.line >= a && l.line <= b)));
+        if (unsent.length > 0) emit(id, unsent);
+        const rest = lines.filter((l) => l.line > held.last);
+        if (rest.length === 0) return;
+        lines = rest;
       }
-      s.waiting.set(first.line, lines);
+      s.waiting.set(lines[0]!.line, lines);
       drain(id, s);
       if (s.waiting.size > 0 && !s.timer) {
         const held = s;

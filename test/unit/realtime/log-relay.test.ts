@@ -1,0 +1,78 @@
+// The relay sends a conversion's lines to its room in order and once each, whatever order the
+// batches arrive in: an early batch is held, a gap that stays open is read from the database,
+// and the late batch of a gap already read is not sent again (CI saw 102,000 lines for 100,000).
+import { afterEach, describe, expect, test, vi } from "vitest";
+import type { Db } from "../../../server/db/client.ts";
+import type { LiveLogLine } from "../../../server/realtime/log-store.ts";
+import type { RealtimeServer } from "../../../server/realtime/socket-server.ts";
+
+const stored = vi.hoisted(() => ({ lines: [] as LiveLogLine[], reads: 0, fail: false }));
+vi.mock("../../../server/realtime/log-store.ts", () => ({
+  readLinesAfter: async (_client: unknown, _id: string, after: number, limit: number) => {
+    stored.reads++;
+    if (stored.fail) throw new Error("database unavailable");
+    return stored.lines.filter((l) => l.line > after).slice(0, limit);
+  },
+}));
+const { createLogRelay } = await import("../../../server/realtime/log-relay.ts");
+
+const line = (n: number): LiveLogLine => ({ line: n, attempt: 1, at: new Date(0).toISOString(), level: "info", stage: "copy", message: `line ${n}` });
+const batch = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i));
+
+function watchedRelay() {
+  const sent: number[] = [];
+  const io = {
+    local: { to: () => ({ emit: (_event: string, payload: { lines: LiveLogLine[] }) => sent.push(...payload.lines.map((l) => l.line)) }) },
+    of: () => ({ adapter: { rooms: new Map([["conversion:c1", new Set(["socket"])]]) } }),
+  } as unknown as RealtimeServer;
+  return { relay: createLogRelay(io, () => ({}) as Db), sent };
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+afterEach(() => {
+  vi.useRealTimers();
+  stored.lines = [];
+  stored.reads = 0;
+  stored.fail = false;
+});
+
+describe("the live-log relay", () => {
+  test("a batch that overtakes the one before it is held until that one comes", () => {
+    const { relay, sent } = watchedRelay();
+    relay.accept("c1", batch(1, 10));
+    relay.accept("c1", batch(21, 30));
+    expect(sent).toEqual(range(1, 10));
+    relay.accept("c1", batch(11, 20));
+    expect(sent).toEqual(range(1, 30));
+    relay.stop();
+  });
+
+  test("a gap still open after the hold is read from the database; its late batch is not sent again", async () => {
+    vi.useFakeTimers();
+    stored.lines = batch(1, 40);
+    const { relay, sent } = watchedRelay();
+    relay.accept("c1", batch(1, 10));
+    relay.accept("c1", batch(21, 30));
+    await vi.advanceTimersByTimeAsync(250);
+    expect(stored.reads).toBe(1);
+    expect(sent).toEqual(range(1, 30));
+    relay.accept("c1", batch(11, 20)); // the overtaken batch, at last
+    relay.accept("c1", batch(31, 40));
+    expect(sent).toEqual(range(1, 40));
+    relay.stop();
+  });
+
+  test("a gap given up on (the database read failed) is sent when its batch comes after all", async () => {
+    vi.useFakeTimers();
+    stored.fail = true;
+    const { relay, sent } = watchedRelay();
+    relay.accept("c1", batch(1, 10));
+    relay.accept("c1", batch(21, 30));
+    await vi.advanceTimersByTimeAsync(250);
+    expect(sent).toEqual([...range(1, 10), ...range(21, 30)]);
+    relay.accept("c1", batch(11, 20));
+    expect(sent).toEqual([...range(1, 10), ...range(21, 30), ...range(11, 20)]);
+    relay.stop();
+  });
+});
