@@ -11,7 +11,8 @@ import { rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { createMemoryContext } from "../server/engine/context.ts";
 import { copyDisks, type OutputFormat } from "../server/engine/copy.ts";
-import { allocatedBytes, alternate, GiB, median, scratchDir, seconds, sparseImage, timed } from "./disk-images.ts";
+import { allocatedBytes, alternate, GiB, scratchDir, seconds, sparseImage, timed } from "./disk-images.ts";
+import { median } from "./stats.ts";
 import type { BenchRow } from "./types.ts";
 
 const quick = process.env.FERRY_BENCH_QUICK === "1";

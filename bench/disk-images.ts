@@ -10,20 +10,6 @@ import { performance } from "node:perf_hooks";
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return 0;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-/** p-th percentile (0-100) by nearest rank. */
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
-
 export async function timed(fn: () => Promise<unknown> | unknown): Promise<number> {
   const start = performance.now();
   await fn();

@@ -12,12 +12,12 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { getConversion } from "../server/conversions/get-conversion.ts";
-import { listConversions, type TConversionFilter } from "../server/conversions/list-conversions.ts";
+import { listConversions } from "../server/conversions/list-conversions.ts";
 import { createPrisma, type Db } from "../server/db/client.ts";
 import { startEmbeddedPostgres } from "../server/db/embedded-postgres.ts";
 import { applyMigrations } from "../server/db/migrate.ts";
-import { seedHistory } from "../test/integration/history/seed.ts";
-import { percentile } from "./live-setup.ts";
+import { SCALE_FILTERS as FILTERS, seedHistory } from "../test/integration/history/seed.ts";
+import { percentile } from "./stats.ts";
 import type { BenchRow } from "./types.ts";
 
 const PG_PORT = 54542;
@@ -30,17 +30,6 @@ const NOW = new Date("2026-11-30T12:00:00.000Z");
 const PAGE = 50;
 const LOG_PAGE = 1000;
 
-const FILTERS: [string, TConversionFilter][] = [
-  ["newest first", {}],
-  ["oldest first", { dir: "asc" }],
-  ["guest A to Z", { sort: "guest" }],
-  ["status failed", { status: "failed" }],
-  ["started by carol", { user: "carol@example.test" }],
-  ["profile windows", { profile: "windows" }],
-  ["one month", { from: "2026-06-01", to: "2026-06-30" }],
-  ["guest contains web-01", { guest: "web-01" }],
-  ["failed, carol, windows, web, June", { status: "failed", user: "carol@example.test", profile: "windows", guest: "web", from: "2026-06-01", to: "2026-06-30" }],
-];
 
 async function seeded(prisma: Db): Promise<boolean> {
   await prisma.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS bench_seed (version text PRIMARY KEY)`);

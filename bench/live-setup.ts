@@ -99,14 +99,6 @@ export function watchConversion(live: LiveConsole, conversionId: string, opts: {
 /** Gives the event loop a turn (the reporter's sends and the heartbeat run in between). */
 export const yieldLoop = () => new Promise<void>((r) => setImmediate(r));
 
-export function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-}
-
-export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
-}
-
 /** A log line the size of a real one (qemu-img / virt-v2v lines run 60-120 characters). */
 export function benchMessage(n: number): string {
   return `Copying disk 1/1 to /var/lib/libvirt/images/bench-sda.raw: block ${n} of 4194304 (${(n % 100).toString().padStart(2, "0")}%)`;

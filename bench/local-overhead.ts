@@ -16,7 +16,8 @@ import { VENDOR_DB } from "../server/cli/commands/convert-local.ts";
 import { createMemoryContext } from "../server/engine/context.ts";
 import { runPipeline } from "../server/engine/pipeline.ts";
 import { parseConfig } from "../server/v2v/index.ts";
-import { alternate, GiB, MiB, median, scratchDir, seconds, sparseImage, timed } from "./disk-images.ts";
+import { alternate, GiB, MiB, scratchDir, seconds, sparseImage, timed } from "./disk-images.ts";
+import { median } from "./stats.ts";
 import type { BenchRow } from "./types.ts";
 
 const exec = promisify(execFile);

@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import { io as connect } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "../server/realtime/events.ts";
 import type { Socket } from "socket.io-client";
-import { benchMessage, claimRunningConversion, median, percentile, startLiveConsole, watchConversion, type LiveConsole } from "./live-setup.ts";
+import { benchMessage, claimRunningConversion, startLiveConsole, watchConversion, type LiveConsole } from "./live-setup.ts";
+import { median, percentile } from "./stats.ts";
 import type { BenchRow } from "./types.ts";
 
 const PORT = Number(process.env.BENCH_LATENCY_PORT ?? 3541);

@@ -7,7 +7,8 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { seedConversion } from "../test/integration/agents/helpers.ts";
-import { benchMessage, claimRunningConversion, median, startLiveConsole, watchConversion, yieldLoop, type LiveConsole } from "./live-setup.ts";
+import { benchMessage, claimRunningConversion, startLiveConsole, watchConversion, yieldLoop, type LiveConsole } from "./live-setup.ts";
+import { median } from "./stats.ts";
 import type { BenchRow } from "./types.ts";
 
 const PORT = Number(process.env.BENCH_LOG_PORT ?? 3540);

@@ -16,7 +16,7 @@ import { createPrisma, type Db } from "../server/db/client.ts";
 import { startEmbeddedPostgres } from "../server/db/embedded-postgres.ts";
 import { applyMigrations } from "../server/db/migrate.ts";
 import { TOOL_NAMES, TOOLS } from "../server/engine/tools.ts";
-import { median, percentile } from "./disk-images.ts";
+import { median, percentile } from "./stats.ts";
 import type { BenchRow } from "./types.ts";
 
 const PG_PORT = Number(process.env.FERRY_BENCH_QUEUE_PG_PORT ?? 54531);

@@ -13,6 +13,7 @@ import {
   type MatchAttrs,
   type MatchQuery,
 } from "../server/v2v/index.ts";
+import { median } from "./stats.ts";
 import type { BenchRow } from "./types.ts";
 
 const DISTROS = ["rhel", "centos", "fedora", "sles", "opensuse"];
@@ -108,10 +109,6 @@ function timeEach(qs: readonly MatchQuery[], rounds: number, fn: (q: MatchQuery)
   return median(perRound);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
 
 const tryMatch = (config: ConfigFile, q: MatchQuery): void => {
   try {

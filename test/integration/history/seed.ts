@@ -2,11 +2,25 @@
 // `spanDays` before `now`, three to a created_at (ties the keyset must break), with a fixed mix
 // of outcomes, users, profiles, guests, disks and error messages (four causes of failure, each
 // with the guest's name, a path, a UUID or a number in it; interruptions a fifth cause).
+import type { TConversionFilter } from "../../../server/conversions/list-conversions.ts";
 import type { Db } from "../../../server/db/client.ts";
 
 export const USERS = ["alice@example.test", "bob@example.test", "carol@example.test", "system"];
 export const PROFILES = ["rhel-pool", "lab", "windows"];
 export const GiB = 1024 ** 3;
+
+/** The list filters walked at scale (the scale test and bench/history.ts): one of each kind, and all at once. */
+export const SCALE_FILTERS: [string, TConversionFilter][] = [
+  ["newest first", {}],
+  ["oldest first", { dir: "asc" }],
+  ["guest A to Z", { sort: "guest" }],
+  ["status failed", { status: "failed" }],
+  ["started by carol", { user: "carol@example.test" }],
+  ["profile windows", { profile: "windows" }],
+  ["one month", { from: "2026-06-01", to: "2026-06-30" }],
+  ["guest contains web-01", { guest: "web-01" }],
+  ["failed, carol, windows, web, June", { status: "failed", user: "carol@example.test", profile: "windows", guest: "web", from: "2026-06-01", to: "2026-06-30" }],
+];
 
 export type SeedOptions = { count: number; now: Date; spanDays: number; prefix: string };
 
