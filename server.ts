@@ -90,6 +90,8 @@ async function main(): Promise<void> {
     const { checkHealth } = await import("./server/health.ts");
     // While PostgreSQL is down: a clear 503 instead of Next's error page (database-gate.ts).
     const gate = createDatabaseGate(async () => (await checkHealth()).database);
+    const { onConnectionLost } = await import("./server/db/client.ts");
+    onConnectionLost(gate.suspect);
     const http = createServer((req, res) => {
       // Never trust a client-supplied address: stamp the socket's own.
       req.headers[CLIENT_IP_HEADER] = normalizeIp(req.socket.remoteAddress) ?? "unknown";

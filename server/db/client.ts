@@ -8,7 +8,27 @@ export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 type PoolEntry = { pool: pg.Pool; connectionString: string };
-const holder = globalThis as unknown as { __ferryPrisma?: PrismaClient; __ferryPrismaUrl?: string; __ferryPools?: WeakMap<PrismaClient, PoolEntry> };
+const holder = globalThis as unknown as {
+  __ferryPrisma?: PrismaClient;
+  __ferryPrismaUrl?: string;
+  __ferryPools?: WeakMap<PrismaClient, PoolEntry>;
+  __ferryConnectionLost?: Set<() => void>;
+};
+const lostListeners = (holder.__ferryConnectionLost ??= new Set());
+
+/**
+ * Calls `listener` whenever one of this process's database connections ends: PostgreSQL stopped
+ * or restarted (or the pool closed an idle one). The console's database gate (server.ts) then
+ * checks the database before the next request instead of trusting its last answer.
+ */
+export function onConnectionLost(listener: () => void): () => void {
+  lostListeners.add(listener);
+  return () => lostListeners.delete(listener);
+}
+
+const connectionLost = () => {
+  for (const listener of lostListeners) listener();
+};
 
 // Each client's pg pool, for the few hot statements that go to `pg` directly (sqlPool): the
 // Prisma adapter runs on the same pool, so a process keeps one set of connections. On globalThis
@@ -20,7 +40,8 @@ function newPool(connectionString: string): pg.Pool {
   const pool = new pg.Pool({ connectionString, max: 10, allowExitOnIdle: true });
   // An idle connection dropped by the server (PostgreSQL restarted) is an 'error' event; without
   // a listener it would end the process. The next query simply opens a new connection.
-  pool.on("error", () => undefined);
+  pool.on("error", connectionLost);
+  pool.on("connect", (client) => client.on("end", connectionLost));
   return pool;
 }
 

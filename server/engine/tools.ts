@@ -2,7 +2,7 @@
 // which Debian package brings a missing one, and `run`, which spawns a program in its own
 // process group so that cancelling a stage kills it and everything it started.
 import { spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, readdirSync, readFileSync } from "node:fs";
 import { basename, delimiter, join } from "node:path";
 import type { StageContext } from "./context.ts";
 import { CancelledError, MissingToolsError, ToolFailedError } from "./errors.ts";
@@ -134,6 +134,43 @@ const TAIL_LINES = 20;
 /** After SIGTERM, how long the group has before SIGKILL. */
 const KILL_GRACE_MS = 5_000;
 
+/**
+ * Whether process group `pgid` still has a live member. On Linux, /proc tells a zombie (exited,
+ * its parent gone and not reaped yet: harmless) from a running process; elsewhere any member counts.
+ */
+function groupAlive(pgid: number): boolean {
+  let entries: string[] | undefined;
+  try {
+    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    entries = undefined;
+  }
+  if (!entries) {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // After "pid (comm)": state, ppid, pgrp, ...
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(pgrp) === pgid && state !== "Z") return true;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return false;
+}
+
+/** Resolves once no live process is left in process group `pgid` (gives up after a minute). */
+async function groupGone(pgid: number): Promise<void> {
+  for (const until = Date.now() + 60_000; Date.now() < until && groupAlive(pgid); ) await new Promise((r) => setTimeout(r, 50));
+}
+
 function keepTail(buffer: string, chunk: string): string {
   const joined = buffer + chunk;
   return joined.length > KEEP_BYTES ? joined.slice(joined.length - KEEP_BYTES) : joined;
@@ -223,13 +260,20 @@ export function run(ctx: StageContext, cmd: string, args: readonly string[], opt
       }
     });
     child.on("close", (code, signal) => {
-      exited = true;
-      if (killTimer) clearTimeout(killTimer);
       ctx.signal.removeEventListener("abort", onAbort);
-      if (callbackError !== undefined) reject(callbackError);
-      else if (cancelled) reject(new CancelledError(line));
-      else if (code === 0) resolve({ stdout, stderr });
-      else reject(new ToolFailedError(line, code, signal, stderrTail(stderr)));
+      const settle = () => {
+        exited = true;
+        if (killTimer) clearTimeout(killTimer);
+        if (callbackError !== undefined) reject(callbackError);
+        else if (cancelled) reject(new CancelledError(line));
+        else if (code === 0) resolve({ stdout, stderr });
+        else reject(new ToolFailedError(line, code, signal, stderrTail(stderr)));
+      };
+      // Stopped by us: the program may exit before what it started (an appliance's qemu, which
+      // does not hold its pipes): settle once the whole group is gone (SIGKILL still follows the
+      // grace period), so nothing is left writing to the files being cleaned up.
+      if ((cancelled || callbackError !== undefined) && child.pid !== undefined) void groupGone(child.pid).then(settle);
+      else settle();
     });
   });
 }

@@ -1,18 +1,22 @@
 // While PostgreSQL does not answer, the console says so instead of rendering a stack trace or
 // Next's generic error: pages get a plain "Database unavailable" page, API and agent calls a
 // JSON error, both HTTP 503 with Retry-After (agents treat 5xx as "try again later" and keep
-// their buffered log lines). server.ts asks the gate before handing a request to Next.
+// their buffered log lines). server.ts asks the gate before handing a request to Next, and
+// tells it when a database connection is lost (server/db/client.ts onConnectionLost).
 // /api/health is never gated (it reports the outage itself); static assets need no database.
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 export type DatabaseProbe = () => Promise<{ reachable: boolean; error?: string | undefined }>;
 
 /**
- * An answer from the database is never reused: a request arriving just after PostgreSQL
- * stopped would otherwise reach Next and get its error page. Requests that arrive together
- * share one `SELECT 1`. "Down" is remembered for a second so a dead server (whose probe may
- * wait for its 2 s timeout) does not hold every request up.
+ * "Up" is trusted for a second, so the console does not pay a `SELECT 1` round trip on every
+ * request; a dropped connection (the pool's connections end when PostgreSQL stops or
+ * restarts: server/db/client.ts reports it through `suspect`) ends that trust at once, so a
+ * request arriving just after PostgreSQL stopped gets the 503, not Next's error page. Requests
+ * that arrive together share one probe. "Down" is remembered for a second so a dead server
+ * (whose probe may wait for its 2 s timeout) does not hold every request up.
  */
+const UP_MS = 1000;
 const DOWN_MS = 1000;
 
 const PAGE = `<!doctype html>
@@ -37,24 +41,34 @@ function exempt(url: string): boolean {
   return p === "/api/health" || p.startsWith("/_next/static/") || p.startsWith("/_next/image") || p === "/favicon.ico";
 }
 
+export type DatabaseGate = ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) & {
+  /** A database connection was lost: probe before trusting "up" again. */
+  suspect(): void;
+};
+
 /** Returns a handler that answers 503 itself (true) while the database is down, else false. */
-export function createDatabaseGate(probe: DatabaseProbe, now: () => number = Date.now) {
+export function createDatabaseGate(probe: DatabaseProbe, now: () => number = Date.now): DatabaseGate {
   let last: { at: number; reachable: boolean } | undefined;
   let inflight: Promise<boolean> | undefined;
+  let suspected = false;
 
   const reachable = async (): Promise<boolean> => {
     if (last && !last.reachable && now() - last.at < DOWN_MS) return false;
-    inflight ??= probe()
-      .then((r) => r.reachable, () => false)
-      .then((ok) => {
-        last = { at: now(), reachable: ok };
-        inflight = undefined;
-        return ok;
-      });
+    if (last?.reachable && !suspected && now() - last.at < UP_MS) return true;
+    if (!inflight) {
+      suspected = false; // a drop reported while this probe runs calls for another
+      inflight = probe()
+        .then((r) => r.reachable, () => false)
+        .then((ok) => {
+          last = { at: now(), reachable: ok };
+          inflight = undefined;
+          return ok;
+        });
+    }
     return inflight;
   };
 
-  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+  const gate = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = req.url ?? "/";
     if (exempt(url) || (await reachable())) return false;
     const page = (req.method === "GET" || req.method === "HEAD") && (req.headers.accept ?? "").includes("text/html");
@@ -68,4 +82,9 @@ export function createDatabaseGate(probe: DatabaseProbe, now: () => number = Dat
     }
     return true;
   };
+  return Object.assign(gate, {
+    suspect: () => {
+      suspected = true;
+    },
+  });
 }

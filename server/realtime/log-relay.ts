@@ -36,7 +36,17 @@ export function createLogRelay(io: RealtimeServer, client: () => Db): LogRelay {
   const emit = (id: string, lines: LiveLogLine[]) => io.local.to(conversionRoom(id)).emit("conversion:logs", { id, lines });
 
   const drain = (id: string, s: Held) => {
-    for (let next = s.waiting.get(s.last + 1); next; next = s.waiting.get(s.last + 1)) {
+    for (;;) {
+      // A held batch that begins at or before the last line sent (the gap read from the database
+      // covered it, or part of it): only its unsent rest is still waiting.
+      for (const [first, held] of [...s.waiting]) {
+        if (first > s.last) continue;
+        s.waiting.delete(first);
+        const rest = held.filter((l) => l.line > s.last);
+        if (rest.length > 0) s.waiting.set(rest[0]!.line, rest);
+      }
+      const next = s.waiting.get(s.last + 1);
+      if (!next) break;
       s.waiting.delete(s.last + 1);
       emit(id, next);
       s.last = next[next.length - 1]!.line;
@@ -50,16 +60,22 @@ export function createLogRelay(io: RealtimeServer, client: () => Db): LogRelay {
   // The gap outlived HOLD_MS: read it from the database, then send what was held.
   const fill = async (id: string, s: Held) => {
     s.timer = undefined;
+    if (s.waiting.size === 0) return;
+    const from = s.last;
     const firstHeld = Math.min(...s.waiting.keys());
     try {
-      const gap = await readLinesAfter(client(), id, s.last, firstHeld - s.last - 1);
-      if (gap.length > 0) {
+      const read = await readLinesAfter(client(), id, from, firstHeld - from - 1);
+      // The missing batch may have come while the database answered, and gone out then: only
+      // lines still unsent, following on from the last one sent, go out now.
+      const gap = read.filter((l) => l.line > s.last);
+      if (gap.length > 0 && gap[0]!.line === s.last + 1) {
         emit(id, gap);
         s.last = gap[gap.length - 1]!.line;
       }
     } catch (e) {
       log.warn("could not read a gap in a live log; the page will resubscribe", { conversion: id, error: String(e) });
     }
+    drain(id, s);
     if (s.waiting.size > 0 && Math.min(...s.waiting.keys()) > s.last + 1) {
       // Give up on the gap; if its batch comes after all, it is sent then.
       s.lost.push([s.last + 1, Math.min(...s.waiting.keys()) - 1]);

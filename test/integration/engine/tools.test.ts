@@ -121,6 +121,31 @@ describe("run", () => {
     expect(processesInGroup(group as number)).toEqual([]);
   });
 
+  test("cancel settles only when the group is gone: a member that outlives the program and ignores SIGTERM gets SIGKILL", async () => {
+    const c = ctx();
+    const marker = `ferry-stubborn-${process.pid}-${Date.now()}`;
+    let group: number | undefined;
+    // Like an appliance's qemu: started by the program, not holding its pipes, and still running
+    // when the program itself has exited. It ignores SIGTERM (inherited through exec).
+    const ready = join(tmp.dir, `${marker}.ready`);
+    const script = `sh -c 'trap "" TERM; : > ${ready}; exec sleep 3600' ${marker} </dev/null >/dev/null 2>&1 & while [ ! -e ${ready} ]; do sleep 0.05; done; echo $!; exec sleep 3601`;
+    const started = Date.now();
+    let cancelledAt = 0;
+    const error = await run(c, "sh", ["-c", script], {
+      onStdout: (chunk) => {
+        group = processGroup(Number(chunk.trim()));
+        cancelledAt = Date.now();
+        c.cancel();
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(group).toBeGreaterThan(1);
+    expect(processesInGroup(group as number)).toEqual([]);
+    // It took the SIGKILL after the 5 s grace period to go.
+    expect(Date.now() - cancelledAt).toBeGreaterThanOrEqual(4_900);
+    expect(cancelledAt).toBeGreaterThanOrEqual(started);
+  }, 60_000);
+
   test("a callback that throws stops the program and its error comes back", async () => {
     const marker = `ferry-callback-${process.pid}-${Date.now()}`;
     const bug = new Error("bug in a progress parser");

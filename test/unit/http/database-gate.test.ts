@@ -3,15 +3,16 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createDatabaseGate } from "../../../server/http/database-gate.ts";
+import { createDatabaseGate, type DatabaseGate } from "../../../server/http/database-gate.ts";
 
 let up = true;
 let probes = 0;
 let server: Server;
 let base: string;
+let gate: DatabaseGate;
 
 beforeAll(async () => {
-  const gate = createDatabaseGate(async () => {
+  gate = createDatabaseGate(async () => {
     probes++;
     return up ? { reachable: true } : { reachable: false, error: "connect ECONNREFUSED 127.0.0.1:5432" };
   });
@@ -27,16 +28,33 @@ const get = async (path: string, init: RequestInit = {}) => {
 };
 
 describe("createDatabaseGate", () => {
-  test("passes everything to Next while the database answers, probing on each request", async () => {
+  test("passes everything to Next while the database answers, asking it at most once a second", async () => {
     up = true;
+    await new Promise((r) => setTimeout(r, 1100)); // whatever an earlier answer was, it is stale now
     const before = probes;
     expect((await get("/conversions", { headers: { accept: "text/html" } })).body).toBe("next");
     expect((await get("/api/v1/conversions")).body).toBe("next");
-    expect(probes - before).toBe(2);
+    expect((await get("/api/agent/logs", { method: "POST", body: "{}" })).body).toBe("next");
+    expect(probes - before).toBe(1);
+  });
+
+  test("a lost connection: the very next request asks the database first and gets the 503", async () => {
+    up = true;
+    await get("/conversions");
+    const before = probes;
+    up = false;
+    gate.suspect();
+    const page = await get("/conversions", { headers: { accept: "text/html" } });
+    expect(page.status).toBe(503);
+    expect(probes - before).toBe(1);
+    up = true;
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await get("/conversions")).body).toBe("next");
   });
 
   test("while it is down: pages get the HTML page, API and actions JSON, all 503; health and static files pass", async () => {
     up = false;
+    gate.suspect(); // as the pool reports when PostgreSQL stops
     const page = await get("/conversions/42", { headers: { accept: "text/html,application/xhtml+xml" } });
     expect(page).toMatchObject({ status: 503, retry: "5" });
     expect(page.type).toBe("text/html; charset=utf-8");
@@ -54,6 +72,7 @@ describe("createDatabaseGate", () => {
 
   test("'down' is remembered for a second, then probed again", async () => {
     up = false;
+    gate.suspect();
     await get("/conversions");
     const before = probes;
     up = true;
