@@ -30,11 +30,12 @@ const APPEND_SQL = `
   ), stored AS (
     INSERT INTO conversion_logs (conversion_id, attempt, seq, line, at, level, stage, message)
     SELECT $1::text, $2::int, seq, line, at, level, stage, message FROM fresh
-    RETURNING seq
+    RETURNING seq, line
   ), counted AS (
     UPDATE conversions SET log_lines = (SELECT max(line) FROM fresh) WHERE id = $1::text AND EXISTS (SELECT 1 FROM fresh)
   )
-  SELECT (SELECT log_lines FROM live) AS base, (SELECT array_agg(seq ORDER BY seq) FROM stored) AS seqs`;
+  SELECT (SELECT log_lines FROM live) AS base, s.seqs, s.lines
+  FROM (SELECT array_agg(seq ORDER BY seq) AS seqs, array_agg(line ORDER BY seq) AS lines FROM stored) s`;
 
 export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored: number }> {
   // Repeats within the batch are dropped here, lines already stored (a resent batch) in SQL.
@@ -51,7 +52,7 @@ export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored
   // and is sent again by the agent, which then finds its lines stored.
   // Sent through the client's plain `pg` pool, not $queryRaw: Prisma's raw-query path cost
   // about a third of the time of this statement (README, "Live logs and history").
-  const { rows } = await sqlPool(client).query<{ base: number | null; seqs: number[] | null }>(APPEND_SQL, [
+  const { rows } = await sqlPool(client).query<{ base: number | null; seqs: number[] | null; lines: number[] | null }>(APPEND_SQL, [
     id,
     attempt,
     agentId,
@@ -63,10 +64,14 @@ export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored
   ]);
   const result = rows[0];
   if (result?.base === null || result?.base === undefined) throw staleAttempt(id, attempt);
-  const stored = new Set(result.seqs ?? []);
-  let line = result.base;
-  // The same numbering as the statement's: the stored lines in seq order from the counter.
-  const published: PublishedLogLine[] = lines.filter((l) => stored.has(l.seq)).map((l) => ({ line: ++line, attempt, seq: l.seq, at: l.at, level: l.level, stage: l.stage, message: l.message }));
+  // The line numbers the statement gave, by seq (a resent batch's stored lines are absent).
+  const numbered = new Map<number, number>();
+  (result.seqs ?? []).forEach((seq, i) => numbered.set(seq, result.lines![i]!));
+  const published: PublishedLogLine[] = [];
+  for (const l of lines) {
+    const line = numbered.get(l.seq);
+    if (line !== undefined) published.push({ line, attempt, seq: l.seq, at: l.at, level: l.level, stage: l.stage, message: l.message });
+  }
   if (published.length > 0) publishConversionUpdate({ type: "logs", conversionId: id, attempt, lines: published });
   return { stored: published.length };
 }
