@@ -1,24 +1,35 @@
-// The whole-conversion benchmark counts libguestfs appliance starts from an strace execve log:
-// a qemu run with -kernel is an appliance; qemu's feature probes (-help, -version) are not;
-// failed execs (PATH lookups) are not runs at all.
-import { describe, expect, test } from "vitest";
-import { countAppliances } from "../../../bench/conversion.ts";
+// The whole-conversion benchmark counts libguestfs appliance starts with a qemu wrapper given to
+// libguestfs as LIBGUESTFS_HV: a qemu run with -kernel is an appliance, logged with the program
+// that started it; qemu's feature probes (-help, -version) are not; the real qemu runs either way.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { countAppliances, qemuWrapper } from "../../../bench/conversion.ts";
 
-const LOG = [
-  `100 execve("/usr/bin/virt-inspector", ["virt-inspector", "--format=raw", "-a", "/tmp/g.img"], 0x1 /* 30 vars */) = 0`,
-  `101 execve("/usr/local/bin/qemu-system-x86_64", ["qemu-system-x86_64", "-help"], 0x2 /* 30 vars */) = -1 ENOENT (No such file or directory)`,
-  `101 execve("/usr/bin/qemu-system-x86_64", ["qemu-system-x86_64", "-help"], 0x2 /* 30 vars */) = 0`,
-  `102 execve("/usr/bin/qemu-system-x86_64", ["qemu-system-x86_64", "-global", "virtio-blk-pci.scsi=off", "-kernel", "/var/tmp/.guestfs-0/appliance.d/kernel"], 0x3 /* 30 vars */) = 0`,
-  `103 execve("/usr/bin/virt-customize", ["virt-customize", "-a", "/tmp/out.qcow2"], 0x4 /* 30 vars */) = 0`,
-  `104 execve("/usr/bin/qemu-system-x86_64", ["qemu-system-x86_64", "-kernel", "/var/tmp/.guestfs-0/appliance.d/kernel"], 0x5 /* 30 vars */) = 0`,
-  `105 +++ exited with 0 +++`,
-].join("\n");
+const dir = mkdtempSync(path.join(tmpdir(), "ferry-qemu-wrapper-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("countAppliances", () => {
-  test("counts qemu runs with -kernel and the libguestfs programs that started them", () => {
-    expect(countAppliances(LOG)).toEqual({ appliances: 2, programs: { "virt-inspector": 1, "virt-customize": 1 } });
+  test("counts the logged appliance starts by the program that started them", () => {
+    const log = ["appliance /usr/bin/virt-inspector", "appliance virt-customize", "appliance /usr/bin/virt-v2v-in-place", ""].join("\n");
+    expect(countAppliances(log)).toEqual({ appliances: 3, programs: { "virt-inspector": 1, "virt-customize": 1, "virt-v2v-in-place": 1 } });
   });
   test("an empty log has none", () => {
     expect(countAppliances("")).toEqual({ appliances: 0, programs: {} });
+  });
+});
+
+describe("qemuWrapper", () => {
+  test("logs a run with -kernel and who started it, not a probe; both reach the real program with their arguments", () => {
+    const log = path.join(dir, "appliances.log");
+    const wrapper = path.join(dir, "qemu");
+    writeFileSync(wrapper, qemuWrapper("/bin/echo", log), { mode: 0o755 });
+    writeFileSync(log, "");
+    expect(execFileSync(wrapper, ["-help"], { encoding: "utf8" })).toBe("-help\n");
+    expect(execFileSync(wrapper, ["-global", "virtio-blk-pci.scsi=off", "-kernel", "/var/tmp/kernel"], { encoding: "utf8" })).toBe("-global virtio-blk-pci.scsi=off -kernel /var/tmp/kernel\n");
+    // execFileSync runs the wrapper straight from this process: it is the starting program here.
+    expect(countAppliances(readFileSync(log, "utf8"))).toEqual({ appliances: 1, programs: { [path.basename(process.execPath)]: 1 } });
   });
 });
