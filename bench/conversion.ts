@@ -15,14 +15,13 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { VENDOR_DB } from "../server/cli/commands/convert-local.ts";
 import { LIBGUESTFS_ENV } from "../server/engine/tools.ts";
-import { buildRhel5Guest, RHEL5_KERNEL_RPM } from "../test/helpers/rhel5-guest.ts";
+import { buildRhel5Guest, RHEL5_KERNEL_PATH, RHEL5_KERNEL_RPM, rhel5SiteConf } from "../test/helpers/rhel5-guest.ts";
 import { scratchDir, seconds, timed } from "./disk-images.ts";
 import type { BenchRow } from "./types.ts";
 
 const exec = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const NAME = "bench-rhel54";
-const KERNEL_PATH = `rhel/5/${RHEL5_KERNEL_RPM}`;
 const env = { ...process.env, ...LIBGUESTFS_ENV };
 
 export type ApplianceCount = { appliances: number; programs: Record<string, number> };
@@ -80,21 +79,9 @@ export async function run(): Promise<BenchRow[]> {
     const guest = await buildRhel5Guest(path.join(tmp.dir, "ferry"), { name: NAME });
     const repo = path.join(tmp.dir, "repo");
     mkdirSync(path.join(repo, "rhel/5"), { recursive: true });
-    copyFileSync(guest.kernelRpm, path.join(repo, KERNEL_PATH));
+    copyFileSync(guest.kernelRpm, path.join(repo, RHEL5_KERNEL_PATH));
     const layer = path.join(tmp.dir, "site.conf");
-    writeFileSync(
-      layer,
-      `<virt-v2v>
-  <capability os='linux' distro='rhel' major='5' name='virtio'>
-    <dep name='kernel' minversion='2.6.18-128.el5'/>
-  </capability>
-  <app os='linux' distro='rhel' major='5' arch='x86_64' name='kernel'>
-    <path>${KERNEL_PATH}</path>
-  </app>
-  <path-root>${repo}</path-root>
-</virt-v2v>
-`,
-    );
+    writeFileSync(layer, rhel5SiteConf({ pathRoot: repo }));
 
     // virt-v2v's copy of the guest, with the non-Xen kernel installed beforehand (not timed).
     const v2vDir = path.join(tmp.dir, "virt-v2v");

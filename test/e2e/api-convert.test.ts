@@ -17,7 +17,7 @@ import { createLayer } from "../../server/config/create-layer.ts";
 import { createPrisma, type Db } from "../../server/db/client.ts";
 import { consoleQuery } from "../helpers/console-db.ts";
 import { ROOT, startConsole, tempDataDir, type ConsoleProcess } from "../helpers/console-process.ts";
-import { RHEL5_KERNEL_RPM, buildRhel5Guest, type Rhel5Guest } from "../helpers/rhel5-guest.ts";
+import { RHEL5_KERNEL_PATH, RHEL5_KERNEL_RPM, buildRhel5Guest, rhel5SiteConf, type Rhel5Guest } from "../helpers/rhel5-guest.ts";
 
 const PORT = 3290;
 const PG_PORT = 54471;
@@ -143,7 +143,7 @@ describe("ferry convert --server", () => {
 
   test("the RHEL 5.4 guest to -o local: the kernel uploaded through the API, the log streamed, exit 0", async () => {
     const repo = (await (await api("POST", "/repositories", tokens.admin, { name: "RHEL kernels" })).json()) as { repository: { id: string } };
-    const kernelPath = `rhel/5/${RHEL5_KERNEL_RPM}`;
+    const kernelPath = RHEL5_KERNEL_PATH;
     const up = await api("PUT", `/repositories/${repo.repository.id}/files?path=${kernelPath}`, tokens.admin, undefined, readFileSync(guest.kernelRpm));
     expect(up.status).toBe(201);
     const system = { id: null, email: "e2e@example.test" };
@@ -152,10 +152,7 @@ describe("ferry convert --server", () => {
       layerId: layer.id,
       baseRevision: layer.headRevision,
       fileName: "site.conf",
-      text: `<virt-v2v>
-  <capability os='linux' distro='rhel' major='5' name='virtio'><dep name='kernel' minversion='2.6.18-128.el5'/></capability>
-  <app os='linux' distro='rhel' major='5' arch='x86_64' name='kernel'><path>${kernelPath}</path></app>
-</virt-v2v>`,
+      text: rhel5SiteConf(),
     });
 
     // With its NIC on bridge xenbr0, which this host lacks: -o local only writes NAME.xml for

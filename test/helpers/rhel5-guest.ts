@@ -43,6 +43,29 @@ export type Rhel5Guest = {
 
 export const RHEL5_KERNEL_RPM = `kernel-${KVER}.x86_64.rpm`;
 export { KVER as RHEL5_KERNEL_VERSION, XEN_KVER as RHEL5_XEN_KERNEL_VERSION };
+/** Where the Site layer's kernel app points, inside its software repository. */
+export const RHEL5_KERNEL_PATH = `rhel/5/${RHEL5_KERNEL_RPM}`;
+
+/**
+ * The Site layer that gives this guest virtio: the virtio capability (kernel >= 2.6.18-128.el5,
+ * which the guest lacks: only kernel-xen is installed) and the kernel app at RHEL5_KERNEL_PATH;
+ * `extra` elements (a network mapping, say) and a `<path-root>` when given.
+ */
+export function rhel5SiteConf(opts: { pathRoot?: string; extra?: string } = {}): string {
+  return [
+    "<virt-v2v>",
+    "  <capability os='linux' distro='rhel' major='5' name='virtio'>",
+    "    <dep name='kernel' minversion='2.6.18-128.el5'/>",
+    "  </capability>",
+    "  <app os='linux' distro='rhel' major='5' arch='x86_64' name='kernel'>",
+    `    <path>${RHEL5_KERNEL_PATH}</path>`,
+    "  </app>",
+    ...(opts.extra ? [`  ${opts.extra}`] : []),
+    ...(opts.pathRoot ? [`  <path-root>${opts.pathRoot}</path-root>`] : []),
+    "</virt-v2v>",
+    "",
+  ].join("\n");
+}
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 

@@ -8,12 +8,11 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { RHEL5_KERNEL_RPM, buildRhel5Guest, readGuestFiles, type Rhel5Guest } from "../../helpers/rhel5-guest.ts";
+import { RHEL5_KERNEL_PATH, buildRhel5Guest, readGuestFiles, rhel5SiteConf, type Rhel5Guest } from "../../helpers/rhel5-guest.ts";
 import { qemuImgInfo, scratch } from "../engine/helpers.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const NAME = "ferry-cli-rhel54";
-const KERNEL_PATH = `rhel/5/${RHEL5_KERNEL_RPM}`;
 const tmp = scratch("cli-convert");
 let guest: Rhel5Guest;
 let layer: string;
@@ -32,21 +31,9 @@ beforeAll(async () => {
   guest = await buildRhel5Guest(join(tmp.dir, "guest"), { name: NAME });
   const repo = join(tmp.dir, "repo");
   mkdirSync(join(repo, "rhel/5"), { recursive: true });
-  copyFileSync(guest.kernelRpm, join(repo, KERNEL_PATH));
+  copyFileSync(guest.kernelRpm, join(repo, RHEL5_KERNEL_PATH));
   layer = join(tmp.dir, "site.conf");
-  writeFileSync(
-    layer,
-    `<virt-v2v>
-  <capability os='linux' distro='rhel' major='5' name='virtio'>
-    <dep name='kernel' minversion='2.6.18-128.el5'/>
-  </capability>
-  <app os='linux' distro='rhel' major='5' arch='x86_64' name='kernel'>
-    <path>${KERNEL_PATH}</path>
-  </app>
-  <path-root>${repo}</path-root>
-</virt-v2v>
-`,
-  );
+  writeFileSync(layer, rhel5SiteConf({ pathRoot: repo }));
 }, 900_000);
 
 afterAll(() => tmp.cleanup());

@@ -12,12 +12,11 @@ import { inspectGuest } from "../../../server/engine/inspect.ts";
 import { runPipeline, type PipelineJob } from "../../../server/engine/pipeline.ts";
 import { MissingSoftwareError, parseConfig, type ConfigFile } from "../../../server/v2v/index.ts";
 import { LIBVIRT_URI, createDirPool, ensureLibvirtd, poolVolumes, undefineDomains, virsh, type TestPool } from "../../helpers/libvirtd.ts";
-import { RHEL5_KERNEL_RPM, buildRhel5Guest, readGuestFiles, type Rhel5Guest } from "../../helpers/rhel5-guest.ts";
+import { RHEL5_KERNEL_PATH, buildRhel5Guest, readGuestFiles, rhel5SiteConf, type Rhel5Guest } from "../../helpers/rhel5-guest.ts";
 import { scratch } from "./helpers.ts";
 
 const tmp = scratch("pipeline");
 const repo = join(tmp.dir, "repo");
-const KERNEL_PATH = `rhel/5/${RHEL5_KERNEL_RPM}`;
 const NAME = "ferry-pipeline-rhel54";
 let guest: Rhel5Guest;
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
@@ -26,16 +25,7 @@ let pool: TestPool;
 /** The team's layer, bound to a software repository (path-root) that holds the non-Xen kernel. */
 function siteLayer(pathRoot: string): ConfigFile {
   return parseConfig(
-    `<virt-v2v>
-  <capability os='linux' distro='rhel' major='5' name='virtio'>
-    <dep name='kernel' minversion='2.6.18-128.el5'/>
-  </capability>
-  <app os='linux' distro='rhel' major='5' arch='x86_64' name='kernel'>
-    <path>${KERNEL_PATH}</path>
-  </app>
-  <network type='bridge' name='xenbr0'><network type='network' name='default'/></network>
-  <path-root>${pathRoot}</path-root>
-</virt-v2v>`,
+    rhel5SiteConf({ pathRoot, extra: "<network type='bridge' name='xenbr0'><network type='network' name='default'/></network>" }),
     "Site",
   );
 }
@@ -52,7 +42,7 @@ beforeAll(async () => {
   await ensureLibvirtd();
   guest = await buildRhel5Guest(join(tmp.dir, "guest"), { name: NAME });
   mkdirSync(join(repo, "rhel/5"), { recursive: true });
-  copyFileSync(guest.kernelRpm, join(repo, KERNEL_PATH));
+  copyFileSync(guest.kernelRpm, join(repo, RHEL5_KERNEL_PATH));
   pool = createDirPool(LIBVIRT_URI, "ferry-pipeline");
   undefineDomains(LIBVIRT_URI, NAME);
 }, 900_000);
@@ -77,7 +67,7 @@ describe("the RHEL 5.4 Xen guest to KVM under libvirt", () => {
     expect(plan.guest.facts).toMatchObject({ distro: "rhel", major: "5", minor: "4", kernel: { name: "kernel-xen", xen: true } });
     expect(plan.drivers).toMatchObject({ block: "virtio", net: "virtio" });
     expect(plan.software?.kernel).toMatchObject({ name: "kernel", replaces: "kernel-xen" });
-    expect(plan.software?.files.map((f) => [f.path, f.missing])).toEqual([[KERNEL_PATH, false]]);
+    expect(plan.software?.files.map((f) => [f.path, f.missing])).toEqual([[RHEL5_KERNEL_PATH, false]]);
     expect(plan.nics).toEqual([expect.objectContaining({ mac: guest.mac, from: { type: "bridge", name: "xenbr0" }, to: { type: "network", name: "default" }, rule: "config", file: "Site", model: "virtio" })]);
     expect(plan.disks).toHaveLength(1);
     expect(plan.disks[0]).toMatchObject({ format: "qcow2", bus: "virtio", targetDev: "vda" });
@@ -92,7 +82,7 @@ describe("the RHEL 5.4 Xen guest to KVM under libvirt", () => {
     const ctx = createMemoryContext({ scratchDir: join(tmp.dir, "missing") });
     const error = await runPipeline(ctx, job({}, [siteLayer(join(tmp.dir, "empty-repo"))])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MissingSoftwareError);
-    expect((error as Error).message).toContain(KERNEL_PATH);
+    expect((error as Error).message).toContain(RHEL5_KERNEL_PATH);
     expect(poolVolumes(LIBVIRT_URI, pool.name)).toEqual([]);
     expect(virsh(LIBVIRT_URI, "list", "--all", "--name")).not.toContain(NAME);
   }, 600_000);
@@ -106,7 +96,7 @@ describe("the RHEL 5.4 Xen guest to KVM under libvirt", () => {
     console.log(`pipeline from the dry run's plan (ISO, copy, install, convert, define): ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(result.status).toBe("succeeded");
     if (result.status !== "succeeded") return;
-    expect(result.result.installed).toEqual([KERNEL_PATH]);
+    expect(result.result.installed).toEqual([RHEL5_KERNEL_PATH]);
     expect(result.result.drivers).toMatchObject({ block: "virtio-blk", net: "virtio-net" });
     const stages = new Set(ctx.lines.map((l) => l.stage));
     for (const s of ["transfer-iso", "copy", "install", "convert", "output"]) expect(stages).toContain(s);
