@@ -185,7 +185,8 @@ async function cached(id: GuestIdentity): Promise<{ dir: string; built: boolean;
   }
 }
 
-function domainXml(name: string, disk: string, mac: string): string {
+/** The guest's libvirt domain XML as `virsh dumpxml` gives it on a Xen host (paravirtualized, xvda, bridge xenbr0). */
+export function xenGuestXml(name: string, disk: string, mac: string): string {
   const uuid = createHash("md5").update(name).digest("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
   return `<domain type='xen'>
   <name>${name}</name>
@@ -237,7 +238,7 @@ export async function buildRhel5Guest(dir: string, options: Rhel5GuestOptions = 
   const kernelRpm = join(dir, RHEL5_KERNEL_RPM);
   copyFileSync(join(cache.dir, RHEL5_KERNEL_RPM), kernelRpm);
   const xml = join(dir, `${name}.xml`);
-  writeFileSync(xml, domainXml(name, disk, mac));
+  writeFileSync(xml, xenGuestXml(name, disk, mac));
   return { name, mac, disk, xml, kernelRpm, built: cache.built, buildMs: cache.buildMs };
 }
 

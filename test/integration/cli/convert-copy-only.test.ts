@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
+import { xenGuestXml } from "../../helpers/rhel5-guest.ts";
 import { MiB, qemuImgCompare, qemuImgInfo, rawImage, scratch } from "../engine/helpers.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -25,33 +26,12 @@ function ferry(args: string[]): Promise<Run> {
   });
 }
 
-function guestXml(disk: string): string {
-  return `<domain type='xen'>
-  <name>${NAME}</name>
-  <memory unit='KiB'>524288</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='xenpv'>linux</type></os>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='file'/>
-      <source file='${disk}'/>
-      <target dev='xvda' bus='xen'/>
-    </disk>
-    <interface type='bridge'>
-      <mac address='52:54:00:12:34:56'/>
-      <source bridge='xenbr0'/>
-    </interface>
-  </devices>
-</domain>
-`;
-}
-
 describe("ferry convert --copy-only -i libvirtxml GUEST.xml -o local -os DIR", () => {
   test("copies the disk and writes DIR/NAME.xml without inspecting or converting", async () => {
     const source = join(tmp.dir, "guest.img");
     rawImage(source, 64 * MiB, [[0, 4 * MiB], [40 * MiB, 4 * MiB]]);
     const xml = join(tmp.dir, "guest.xml");
-    writeFileSync(xml, guestXml(source));
+    writeFileSync(xml, xenGuestXml(NAME, source, "52:54:00:12:34:56"));
     const out = join(tmp.dir, "out");
     mkdirSync(out);
 
