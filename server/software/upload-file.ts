@@ -3,8 +3,7 @@
 // reads), which is renamed into place in the same transaction as its row and audit record.
 // A failed or aborted upload leaves no temporary file and no row.
 import { createHash, randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { lstat, mkdir, rename, rm } from "node:fs/promises";
+import { lstat, mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -51,6 +50,10 @@ async function receive(body: UploadInput["body"], file: string, p: string, signa
   const hash = createHash("sha256");
   let size = 0;
   const source = body instanceof Readable ? body : Readable.fromWeb(body as unknown as NodeWebStream<Uint8Array>);
+  // Opened (and so created) before the pipeline starts: a path-based write stream opens its file
+  // asynchronously, and a body that fails at once could reject the pipeline before that open
+  // happened, so the caller's removal of the temporary file ran first and the open then created it.
+  const handle = await open(file, "wx", 0o644);
   try {
     await pipeline(
       source,
@@ -61,12 +64,14 @@ async function receive(body: UploadInput["body"], file: string, p: string, signa
           yield chunk;
         }
       },
-      createWriteStream(file, { flags: "wx", mode: 0o644, flush: true }),
+      handle.createWriteStream({ flush: true }),
       ...(signal ? [{ signal }] : []),
     );
   } catch (e) {
     if (interrupted(e, signal)) throw new AppError("INVALID_INPUT", `The upload of ${p} was interrupted after ${size} bytes; nothing was stored.`);
     throw e;
+  } finally {
+    await handle.close(); // the stream closes it too; a second close is a no-op
   }
   return { size, sha256: hash.digest("hex") };
 }
