@@ -49,7 +49,10 @@ export class LineSequence {
   }
 }
 
-export const STAGES = ["source", "inspect", "plan", "transfer-iso", "copy", "install", "convert", "output"] as const;
+// In the order a conversion runs them: the transfer ISO is built before the appliance that
+// inspects starts (it is attached to it), and software is installed before the copy (into the
+// overlays the copy reads: server/engine/guest-session.ts).
+export const STAGES = ["source", "transfer-iso", "inspect", "plan", "install", "copy", "convert", "output"] as const;
 
 /** A progress report (the engine's ProgressReport, or the stored one). */
 export type ProgressReport = { stage: string; done: number; total: number; unit: string; item?: string | undefined };

@@ -11,6 +11,7 @@ import { LineIndex, decodeXmlText } from "../v2v/xml-options.ts";
 import { TOOL_XML_LIMITS, guardXml } from "../v2v/xml-guard.ts";
 import type { StageContext } from "./context.ts";
 import { MissingToolsError } from "./errors.ts";
+import type { GuestSession } from "./guest-session.ts";
 import { preflight, run, which, type Env } from "./tools.ts";
 
 export const INSPECT_STAGE = "inspect";
@@ -222,15 +223,14 @@ async function readGrubConfig(ctx: StageContext, disks: readonly InspectDisk[], 
 
 async function bootKernel(
   ctx: StageContext,
-  disks: readonly InspectDisk[],
   packages: readonly InstalledPackage[],
-  env: Env | undefined,
+  readConfig: () => Promise<string | undefined>,
 ): Promise<BootKernel | undefined> {
   const kernels = packages.filter((p) => isKernelPackage(p.name));
   if (kernels.length === 0) return undefined;
   if (kernels.length === 1) return asBoot(kernels[0] as InstalledPackage);
   ctx.log("info", `Reading the boot loader configuration to find which of ${kernels.length} kernels boots`, INSPECT_STAGE);
-  const config = await readGrubConfig(ctx, disks, env);
+  const config = await readConfig();
   const version = config === undefined ? undefined : defaultKernelVersion(config);
   const chosen = version === undefined ? undefined : kernelForVersion(kernels, version);
   if (chosen) return asBoot(chosen);
@@ -244,6 +244,10 @@ async function bootKernel(
 }
 
 // ---- the stage -----------------------------------------------------------------------------
+
+function logFound(ctx: StageContext, os: InspectorOs): void {
+  ctx.log("info", `Found ${os.productName ?? os.os} (${[os.os, os.distro, os.major && `${os.major}.${os.minor ?? "0"}`, os.arch].filter(Boolean).join(" ")}) on ${os.root}, ${os.packages.length} packages`, INSPECT_STAGE);
+}
 
 export async function inspectGuest(ctx: StageContext, disks: readonly InspectDisk[], options: InspectOptions = {}): Promise<InspectedGuest> {
   const env = options.env;
@@ -260,10 +264,15 @@ export async function inspectGuest(ctx: StageContext, disks: readonly InspectDis
   if (found.length === 0) throw new NoOperatingSystemError();
   if (found.length > 1) throw new MultiBootError(found.map((o) => o.root));
   const os = found[0] as InspectorOs;
-  ctx.log("info", `Found ${os.productName ?? os.os} (${[os.os, os.distro, os.major && `${os.major}.${os.minor ?? "0"}`, os.arch].filter(Boolean).join(" ")}) on ${os.root}, ${os.packages.length} packages`, INSPECT_STAGE);
+  logFound(ctx, os);
 
-  const kernel = await bootKernel(ctx, disks, os.packages, env);
+  const kernel = await bootKernel(ctx, os.packages, () => readGrubConfig(ctx, disks, env));
   ctx.progress({ stage: INSPECT_STAGE, done: 2, total, unit: "steps", item: "boot kernel" });
+  return inspected(ctx, os, kernel, total);
+}
+
+/** Logs what was found and gives the stage's result. */
+function inspected(ctx: StageContext, os: InspectorOs, kernel: BootKernel | undefined, total: number): InspectedGuest {
   if (kernel) {
     ctx.log("info", `Boot kernel: ${kernel.name}-${kernel.version}-${kernel.release ?? ""}.${kernel.arch ?? ""}${kernel.xen ? " (Xen)" : ""}`, INSPECT_STAGE);
   } else if (os.os === "linux") {
@@ -284,4 +293,97 @@ export async function inspectGuest(ctx: StageContext, disks: readonly InspectDis
     productName: os.productName,
     hostname: os.hostname,
   };
+}
+
+// ---- in a guestfish session (the pipeline: one appliance for inspection and installing) ------
+
+/** `inspect-list-applications2`'s structs as guestfish prints them (`[0] = {`, `  app2_name: bash`, ...). */
+export function parseApplications(text: string): InstalledPackage[] {
+  const apps: InstalledPackage[] = [];
+  for (const block of text.split(/^\[\d+\] = \{$/m).slice(1)) {
+    const field = (name: string): string | undefined => {
+      const value = new RegExp(`^  app2_${name}: (.*)$`, "m").exec(block)?.[1]?.trim();
+      return value === undefined || value === "" ? undefined : value;
+    };
+    const name = field("name");
+    const version = field("version");
+    if (name === undefined || version === undefined) continue;
+    const epoch = field("epoch");
+    apps.push({ name, epoch: epoch === undefined || epoch === "0" ? null : epoch, version, release: field("release") ?? null, arch: field("arch") ?? null });
+  }
+  return apps;
+}
+
+/** `inspect-get-mountpoints`' `MOUNTPOINT: DEVICE` lines, shortest mountpoint first (the order to mount them in). */
+export function parseMountpoints(text: string): { mountpoint: string; device: string }[] {
+  return text
+    .split("\n")
+    .map((line) => /^(\/\S*): (\S+)$/.exec(line.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ mountpoint: m[1] as string, device: m[2] as string }))
+    .sort((a, b) => a.mountpoint.length - b.mountpoint.length);
+}
+
+const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+/** What libguestfs says when it cannot tell; virt-inspector leaves such fields out. */
+const known = (value: string): string | undefined => {
+  const v = value.trim();
+  return v === "" || v === "unknown" ? undefined : v;
+};
+
+/**
+ * The guest's single root (virt-v2v's refusals for none and several), found by inspection in the
+ * session's appliance (launched here if it is not yet). Its filesystems are then mounted, read-only
+ * unless `writable`.
+ */
+export async function findRoot(session: GuestSession, options: { writable: boolean }): Promise<string> {
+  const roots = lines(await session.call(["inspect-os"]));
+  if (roots.length === 0) throw new NoOperatingSystemError();
+  if (roots.length > 1) throw new MultiBootError(roots);
+  const root = roots[0] as string;
+  await mountGuest(session, root, options);
+  return root;
+}
+
+/** Mounts the root's filesystems (after unmounting any). A filesystem that will not mount is left out, as virt-inspector does. */
+export async function mountGuest(session: GuestSession, root: string, options: { writable: boolean }): Promise<void> {
+  await session.call(["umount-all"]);
+  for (const { mountpoint, device } of parseMountpoints(await session.call(["inspect-get-mountpoints", root]))) {
+    await session.call(["-" + (options.writable ? "mount" : "mount-ro"), device, mountpoint]);
+  }
+}
+
+async function readGrubInSession(session: GuestSession): Promise<string | undefined> {
+  for (const file of GRUB_FILES) {
+    if ((await session.call(["is-file", file])).trim() !== "true") continue;
+    const body = await session.call(["cat", file]);
+    if (body.trim() !== "") return body;
+  }
+  return undefined;
+}
+
+/** The inspect stage in a session: the same facts virt-inspector gives, from one appliance the install then reuses. */
+export async function inspectInSession(ctx: StageContext, session: GuestSession): Promise<InspectedGuest> {
+  const total = 3;
+  ctx.log("info", "Inspecting the source", INSPECT_STAGE);
+  ctx.progress({ stage: INSPECT_STAGE, done: 0, total, unit: "steps", item: "starting the appliance" });
+  await session.launch();
+  ctx.progress({ stage: INSPECT_STAGE, done: 1, total, unit: "steps", item: "inspecting" });
+  const root = await findRoot(session, { writable: false });
+  const get = async (what: string) => known(await session.call([`inspect-get-${what}`, root]));
+  const os: InspectorOs = {
+    root,
+    os: (await get("type")) ?? "unknown",
+    distro: await get("distro"),
+    major: await get("major-version"),
+    minor: await get("minor-version"),
+    arch: await get("arch"),
+    productName: await get("product-name"),
+    hostname: await get("hostname"),
+    packages: parseApplications(await session.call(["inspect-list-applications2", root])),
+  };
+  logFound(ctx, os);
+  const kernel = await bootKernel(ctx, os.packages, () => readGrubInSession(session));
+  ctx.progress({ stage: INSPECT_STAGE, done: 2, total, unit: "steps", item: "boot kernel" });
+  return inspected(ctx, os, kernel, total);
 }

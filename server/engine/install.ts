@@ -1,26 +1,16 @@
 // The install-software stage (reference §2.3-2.4): the software plan's RPMs, carried on the
-// transfer ISO, installed into the copied disks with one virt-customize run: the ISO attached
-// and mounted inside the guest (by its volume label), every non-kernel package with one
-// `rpm -U`, then the kernel with `rpm -i` so it sits alongside the old one.
+// transfer ISO, installed in the appliance that inspected the guest (guest-session.ts), into the
+// overlays the copy then reads: the ISO mounted inside the guest (by its volume label), every
+// non-kernel package with one `rpm -U`, then the kernel with `rpm -i` so it sits alongside the
+// old one.
 import { randomBytes } from "node:crypto";
 import type { SoftwarePlan } from "../v2v/software-plan.ts";
 import { MissingSoftwareError, TRANSFER_ISO_LABEL } from "../v2v/index.ts";
 import type { StageContext } from "./context.ts";
-import { ToolFailedError } from "./errors.ts";
-import { preflight, run, type Env } from "./tools.ts";
+import type { GuestSession } from "./guest-session.ts";
+import { findRoot, mountGuest } from "./inspect.ts";
 
 export const INSTALL_STAGE = "install";
-
-export type InstallDisk = { path: string; format: string };
-
-export type InstallRequest = {
-  /** The copied disks (never the source's): they are changed. */
-  disks: readonly InstallDisk[];
-  software: SoftwarePlan;
-  /** The transfer ISO (buildTransferIso); undefined when none was built. */
-  iso: string | undefined;
-  env?: Env | undefined;
-};
 
 export type InstallResult = {
   /** Config paths installed with `rpm -i` (the kernel, alongside the old one). */
@@ -94,7 +84,20 @@ export function failureFromOutput(output: string): { step: string; output: strin
   return { step, output: body.join("\n").trim() };
 }
 
-export async function installSoftware(ctx: StageContext, request: InstallRequest): Promise<InstallResult> {
+export type SessionInstallRequest = {
+  software: SoftwarePlan;
+  /** Whether the session has the transfer ISO attached (the files come from it). */
+  iso: boolean;
+  /** The root inspection found, when the session was inspected; found again otherwise (a retry). */
+  root?: string | undefined;
+};
+
+/**
+ * Installs the plan's RPMs in the session's appliance (before the copy: into the overlays):
+ * the filesystems mounted read-write, the transfer ISO mounted inside the guest by its label,
+ * `rpm -U` of the non-kernel files, then `rpm -i` of the kernel.
+ */
+export async function installSoftware(ctx: StageContext, session: GuestSession, request: SessionInstallRequest): Promise<InstallResult> {
   const plan = request.software;
   const missing = plan.missing.length > 0 ? new MissingSoftwareError(plan.missing) : undefined;
   if (missing) throw missing;
@@ -103,51 +106,35 @@ export async function installSoftware(ctx: StageContext, request: InstallRequest
     ctx.log("info", `The ${plan.capability.name} capability is already satisfied: nothing to install`, INSTALL_STAGE);
     return { installed: [], upgraded: [] };
   }
-  if (request.iso === undefined) throw new MissingSoftwareError([...cmds.kernel, ...cmds.upgrade]);
+  if (!request.iso) throw new MissingSoftwareError([...cmds.kernel, ...cmds.upgrade]);
 
-  const tool = preflight(["virt-customize"], { env: request.env })["virt-customize"];
-  const mountPoint = `/tmp/virt-v2v-transfer-${randomBytes(4).toString("hex")}`;
-  const args = [
-    ...request.disks.flatMap((d) => ["--format", d.format, "-a", d.path]),
-    // No --attach-format: virt-customize 1.48 refuses it before --attach (a bug); the ISO is probed.
-    "--attach",
-    request.iso,
-    "--mkdir",
-    mountPoint,
-    "--run-command",
-    installScript(mountPoint, cmds),
-    "--delete",
-    mountPoint,
-  ];
   const what = [...cmds.upgrade, ...cmds.kernel];
-  ctx.log("info", `Installing ${what.join(" ")} from the transfer ISO`, INSTALL_STAGE);
-  // virt-customize prints `[  12.3] Examining the guest ...`, `Running: ...`, `Finishing off`.
   const total = 4;
-  let done = 0;
-  ctx.progress({ stage: INSTALL_STAGE, done, total, unit: "steps", item: "virt-customize" });
-  // Both streams in arrival order: on failure the command's output is in there.
-  let output = "";
-  let pending = "";
-  const onStdout = (chunk: string) => {
-    output += chunk;
-    const parts = (pending + chunk).split("\n");
-    pending = parts.pop() ?? "";
-    for (const line of parts) {
-      const m = /^\[\s*\d+\.\d+\]\s+(.*)$/.exec(line);
-      if (!m?.[1]) continue;
-      ctx.log("debug", `virt-customize: ${m[1]}`, INSTALL_STAGE);
-      done = Math.min(total - 1, done + 1);
-      ctx.progress({ stage: INSTALL_STAGE, done, total, unit: "steps", item: m[1].slice(0, 60) });
-    }
-  };
-  try {
-    await run(ctx, tool, args, { env: request.env, onStdout, onStderr: (c) => void (output += c) });
-  } catch (error) {
-    if (!(error instanceof ToolFailedError)) throw error;
-    const failure = failureFromOutput(output);
-    ctx.log("error", `${failure.step} failed in the guest${failure.output ? `: ${failure.output}` : ""}`, INSTALL_STAGE);
-    throw new InstallFailedError(failure.step === "software" ? what.join(" ") : failure.step, failure.output || error.stderrTail);
+  ctx.log("info", `Installing ${what.join(" ")} from the transfer ISO`, INSTALL_STAGE);
+  ctx.progress({ stage: INSTALL_STAGE, done: 0, total, unit: "steps", item: "mounting the guest" });
+  let root = request.root;
+  if (root === undefined) {
+    await session.launch();
+    root = await findRoot(session, { writable: true });
+  } else {
+    await mountGuest(session, root, { writable: true });
   }
+  session.changed = true;
+  ctx.progress({ stage: INSTALL_STAGE, done: 1, total, unit: "steps", item: "rpm" });
+  const mountPoint = `/tmp/virt-v2v-transfer-${randomBytes(4).toString("hex")}`;
+  await session.call(["mkdir-p", mountPoint]);
+  // In a subshell, so its `exit` ends only that and the status is printed: a failing command
+  // would end the listening guestfish and lose what rpm printed.
+  const output = await session.call(["sh", `(${installScript(mountPoint, cmds)}); echo "${STEP}exit $?"`]);
+  ctx.progress({ stage: INSTALL_STAGE, done: 2, total, unit: "steps", item: "finishing" });
+  await session.call(["rm-rf", mountPoint]);
+  const status = Number(new RegExp(`^${STEP}exit (\\d+)$`, "m").exec(output)?.[1] ?? "1");
+  if (status !== 0) {
+    const failure = failureFromOutput(output.replace(new RegExp(`^${STEP}exit \\d+$`, "m"), ""));
+    ctx.log("error", `${failure.step} failed in the guest${failure.output ? `: ${failure.output}` : ""}`, INSTALL_STAGE);
+    throw new InstallFailedError(failure.step === "software" ? what.join(" ") : failure.step, failure.output);
+  }
+  await session.call(["umount-all"]);
   for (const p of cmds.upgrade) ctx.log("info", `Installed or upgraded ${p} (rpm -U)`, INSTALL_STAGE);
   for (const p of cmds.kernel) ctx.log("info", `Installed ${p} alongside the existing kernel (rpm -i)`, INSTALL_STAGE);
   ctx.progress({ stage: INSTALL_STAGE, done: total, total, unit: "steps" });

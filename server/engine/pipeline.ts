@@ -19,7 +19,8 @@ import {
 import type { StageContext } from "./context.ts";
 import { copyDisks, imageInfo, type CopyResult } from "./copy.ts";
 import { convertInPlace } from "./convert.ts";
-import { inspectGuest } from "./inspect.ts";
+import { GuestSession } from "./guest-session.ts";
+import { inspectInSession } from "./inspect.ts";
 import { installSoftware } from "./install.ts";
 import { cleanupOutput, finishOutput, prepareOutput } from "./output.ts";
 import { openCredentials, isSealedCredentials, type PlainCredentials, type SealedCredentials } from "../secrets/credentials.ts";
@@ -111,14 +112,24 @@ export function remoteSourceOf(request: PipelineRequest): RemoteSource | undefin
 /** What the planner is told for --copy-only: an OS no converter handles (virt-v2v's IDE/rtl8139 fallback). */
 const COPY_ONLY_FACTS: GuestFacts = { os: "copy-only", distro: undefined, major: undefined, minor: undefined, arch: undefined, kernel: undefined, packages: [], memoryKiB: undefined, vcpus: undefined };
 
-async function inspect(ctx: StageContext, job: PipelineJob, disks: MeasuredDisk[], remote: RemoteDisks | undefined): Promise<GuestFacts> {
-  ctx.log("info", "Inspecting the source", "inspect");
-  return inspectGuest(ctx, disks.map((d) => ({ path: remote ? remote.guestfsUri(d.path) : d.path, format: d.format })), { env: job.env });
-}
-
 type OpenRemote = (paths: string[]) => Promise<RemoteDisks | undefined>;
 
-async function makePlan(ctx: StageContext, job: PipelineJob, openRemote: OpenRemote): Promise<ConversionPlan> {
+/** The appliance inspection ran in, kept for the install (see guest-session.ts), and the root it found. */
+type Inspected = { session: GuestSession; root: string; iso: string | undefined };
+
+/** The transfer ISO of every readable app path in the configuration (reference §1.6), or none. */
+async function transferIso(ctx: StageContext, job: PipelineJob): Promise<string | undefined> {
+  await mkdir(ctx.scratchDir, { recursive: true });
+  const built = await buildTransferIso(ctx, { files: job.files, output: path.join(ctx.scratchDir, "transfer.iso"), softwareRoot: job.softwareRoot, env: job.env });
+  return built?.path;
+}
+
+/** One appliance on overlays of the source disks, the transfer ISO attached. */
+async function openSession(ctx: StageContext, job: PipelineJob, disks: readonly { path: string; format: string }[], remote: RemoteDisks | undefined, iso: string | undefined): Promise<GuestSession> {
+  return GuestSession.open(ctx, disks.map((d) => ({ path: remote ? remote.qemuUri(d.path) : d.path, format: d.format })), { iso, env: job.env });
+}
+
+async function makePlan(ctx: StageContext, job: PipelineJob, openRemote: OpenRemote, keep: (inspected: Inspected) => void): Promise<ConversionPlan> {
   const { request } = job;
   const { guest } = await readSource(ctx, request.source, { env: job.env });
   checkCancelled(ctx);
@@ -132,7 +143,18 @@ async function makePlan(ctx: StageContext, job: PipelineJob, openRemote: OpenRem
     const info = await imageInfo(ctx, remote ? remote.qemuUri(local(d.path)) : local(d.path), d.format, job.env);
     disks.push({ path: local(d.path), format: info.format, virtualSize: info.virtualSize, actualSize: info.actualSize });
   }
-  const facts = request.copyOnly ? COPY_ONLY_FACTS : await inspect(ctx, job, disks, remote);
+  let facts: GuestFacts = COPY_ONLY_FACTS;
+  if (!request.copyOnly) {
+    // Built before the appliance starts, as virt-v2v did: the appliance that inspects is the one
+    // that installs, and it cannot take a drive once started.
+    const iso = await transferIso(ctx, job);
+    checkCancelled(ctx);
+    const session = await openSession(ctx, job, disks, remote, iso);
+    keep({ session, root: "", iso });
+    const guestFacts = await inspectInSession(ctx, session);
+    keep({ session, root: guestFacts.root, iso });
+    facts = guestFacts;
+  }
   checkCancelled(ctx);
   const options = {
     profile: request.profile,
@@ -207,33 +229,52 @@ export async function runPipeline(ctx: StageContext, job: PipelineJob): Promise<
 async function runOpened(ctx: StageContext, job: PipelineJob, openRemote: OpenRemote): Promise<PipelineResult> {
   // A stored plan (retry) is checked again: the allow-list may have changed since it was made.
   if (job.plan && !remoteSourceOf(job.request)) await assertSourcesAllowed(job.plan.disks.map((d) => d.source.path), job.sourceDirs, job.sourceDirsHint);
-  const plan = job.plan ?? (await makePlan(ctx, job, openRemote));
-  if (job.request.dryRun) return { status: "planned", plan };
-  await job.onPlanned?.(plan);
-  checkCancelled(ctx);
+  const copyOnly = job.request.copyOnly === true;
+  let inspected: Inspected | undefined;
+  try {
+    const plan = job.plan ?? (await makePlan(ctx, job, openRemote, (i) => (inspected = i)));
+    if (job.request.dryRun) return { status: "planned", plan };
+    await job.onPlanned?.(plan);
+    checkCancelled(ctx);
+    const remote = await openRemote(plan.disks.map((d) => d.source.path));
+    let installed = { installed: [] as string[], upgraded: [] as string[] };
+    if (plan.software && !copyOnly) {
+      // A retry has no appliance yet: one is started (and inspects again) only if there is software to install.
+      if (!inspected && !plan.software.satisfied) {
+        const iso = await transferIso(ctx, job);
+        inspected = { session: await openSession(ctx, job, plan.disks.map((d) => d.source), remote, iso), root: "", iso };
+      }
+      if (inspected) installed = await installSoftware(ctx, inspected.session, { software: plan.software, iso: inspected.iso !== undefined, root: inspected.root || undefined });
+    }
+    await inspected?.session.close();
+    checkCancelled(ctx);
+    // With software installed, the copy reads the overlays (the source plus what was installed).
+    const overlays = inspected?.session.changed ? inspected.session.overlays : undefined;
+    return await convertAndOutput(ctx, job, plan, installed, (i, d) =>
+      overlays ? { source: (overlays[i] as { path: string }).path, format: "qcow2" } : { source: remote ? remote.qemuUri(d.source.path) : d.source.path, format: d.source.format },
+    );
+  } finally {
+    await inspected?.session.dispose();
+  }
+}
 
+type CopySource = (index: number, disk: ConversionPlan["disks"][number]) => { source: string; format: string };
+
+async function convertAndOutput(ctx: StageContext, job: PipelineJob, plan: ConversionPlan, installed: { installed: string[]; upgraded: string[] }, copySource: CopySource): Promise<PipelineResult> {
   await job.onOutputs?.(plan.disks.map((d) => d.targetPath));
   const prepared = await prepareOutput(ctx, plan, { env: job.env });
   try {
     const copyOnly = job.request.copyOnly === true;
-    let iso: string | undefined;
-    if (!copyOnly && plan.software && !plan.software.satisfied) {
-      await mkdir(ctx.scratchDir, { recursive: true });
-      const built = await buildTransferIso(ctx, { files: job.files, output: path.join(ctx.scratchDir, "transfer.iso"), softwareRoot: job.softwareRoot, env: job.env });
-      iso = built?.path;
-    }
-    checkCancelled(ctx);
-    const remote = await openRemote(plan.disks.map((d) => d.source.path));
     const copies: CopyResult[] = await copyDisks(
       ctx,
-      plan.disks.map((d) => ({ name: d.name, source: remote ? remote.qemuUri(d.source.path) : d.source.path, sourceFormat: d.source.format, virtualSize: d.source.virtualSize, target: d.targetPath, format: d.format, allocation: d.allocation })),
+      plan.disks.map((d, i) => {
+        const from = copySource(i, d);
+        return { name: d.name, source: from.source, sourceFormat: from.format, virtualSize: d.source.virtualSize, target: d.targetPath, format: d.format, allocation: d.allocation };
+      }),
       { format: plan.output.format, allocation: plan.output.allocation, env: job.env },
     );
     checkCancelled(ctx);
     const copied = plan.disks.map((d) => ({ path: d.targetPath, format: d.format, dev: d.source.target }));
-    const installed = plan.software && !copyOnly
-      ? await installSoftware(ctx, { disks: copied, software: plan.software, iso, env: job.env })
-      : { installed: [], upgraded: [] };
     checkCancelled(ctx);
     const converted = copyOnly
       ? { drivers: { block: plan.drivers.block, net: plan.drivers.net } }

@@ -138,7 +138,7 @@ const KILL_GRACE_MS = 5_000;
  * Whether process group `pgid` still has a live member. On Linux, /proc tells a zombie (exited,
  * its parent gone and not reaped yet: harmless) from a running process; elsewhere any member counts.
  */
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
   let entries: string[] | undefined;
   try {
     entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
@@ -167,7 +167,7 @@ function groupAlive(pgid: number): boolean {
 }
 
 /** Resolves once no live process is left in process group `pgid` (gives up after a minute). */
-async function groupGone(pgid: number): Promise<void> {
+export async function groupGone(pgid: number): Promise<void> {
   for (const until = Date.now() + 60_000; Date.now() < until && groupAlive(pgid); ) await new Promise((r) => setTimeout(r, 50));
 }
 

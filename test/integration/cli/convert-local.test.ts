@@ -1,9 +1,11 @@
 // `ferry convert` as a script runs virt-v2v: the real `ferry` process converts the synthetic
-// RHEL 5.4 Xen guest with every real tool (virt-inspector, xorriso, qemu-img, virt-customize,
-// virt-v2v-in-place) to -o local, with the team's layer (-f) holding the non-Xen kernel RPM.
-// Then what the user checks: the exit status, the progress lines, DIR/NAME-sda and DIR/NAME.xml,
-// and fstab inside the converted disk.
+// RHEL 5.4 Xen guest with every real tool (xorriso, qemu-img, guestfish for inspection and the
+// install in one appliance, virt-v2v-in-place) to -o local, with the team's layer (-f) holding
+// the non-Xen kernel RPM. Then what the user checks: the exit status, the progress lines,
+// DIR/NAME-sda and DIR/NAME.xml, the installed kernel booting and fstab inside the converted
+// disk, and the source disk unchanged.
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,6 +44,7 @@ describe("ferry convert -i libvirtxml GUEST.xml -o local -os DIR -of qcow2 -oa s
   test("converts the guest: exit 0, virt-v2v's lines, DIR/NAME-sda (qcow2) and DIR/NAME.xml, fstab on /dev/vda1", async () => {
     const out = join(tmp.dir, "out");
     mkdirSync(out);
+    const sourceSum = createHash("sha256").update(readFileSync(guest.disk)).digest("hex");
     const started = Date.now();
     const r = await ferry(["convert", "-i", "libvirtxml", guest.xml, "-o", "local", "-os", out, "-of", "qcow2", "-oa", "sparse", "-f", layer, "-f", "server/v2v/vendor/virt-v2v.db.xml"]);
     console.log(`ferry convert (local, whole pipeline): ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -60,7 +63,13 @@ describe("ferry convert -i libvirtxml GUEST.xml -o local -os DIR -of qcow2 -oa s
     expect(domain).toContain(`<name>${NAME}</name>`);
     expect(domain).toContain(disk);
     expect(domain).toContain(`<target dev="vda" bus="virtio"/>`);
-    const files = await readGuestFiles(disk, "qcow2", ["/etc/fstab"]);
+    expect(r.stdout).toMatch(/Installed rhel\/5\/kernel-2\.6\.18-164\.el5\.x86_64\.rpm alongside the existing kernel \(rpm -i\)/);
+    const files = await readGuestFiles(disk, "qcow2", ["/etc/fstab", "/boot/grub/grub.conf"]);
     expect(files["/etc/fstab"]).toMatch(/^\/dev\/vda1\s+\/\s+ext4/m);
+    // The kernel installed before the copy reached the target, and boots.
+    expect(files["/boot/grub/grub.conf"]).toContain("kernel /boot/vmlinuz-2.6.18-164.el5 ro root=/dev/vda1 console=ttyS0");
+    expect(files["/boot/grub/grub.conf"]).toMatch(/^default=1$/m);
+    // The install went to an overlay: the source is as it was.
+    expect(createHash("sha256").update(readFileSync(guest.disk)).digest("hex")).toBe(sourceSum);
   }, 900_000);
 });

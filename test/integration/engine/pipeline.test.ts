@@ -1,8 +1,10 @@
 // The whole pipeline on the synthetic RHEL 5.4 Xen guest, with every real tool: the source XML,
-// qemu-img info, virt-inspector, the plan (kernel-xen replaced by the repository's kernel RPM,
-// virtio chosen), the transfer ISO, the copy into a dir pool of a real libvirtd, rpm -i through
-// virt-customize, virt-v2v-in-place, and `virsh define`. Then what a user would check: the
-// defined domain, and fstab, grub, modprobe.conf and the rpm database inside the output disk.
+// qemu-img info, the transfer ISO, inspection in the guestfish appliance, the plan (kernel-xen
+// replaced by the repository's kernel RPM, virtio chosen); then, from that stored plan as a
+// retry runs it: rpm -i in an appliance on overlays of the source, the copy of the overlays into
+// a dir pool of a real libvirtd, virt-v2v-in-place, and `virsh define`. Then what a user would
+// check: the defined domain, and fstab, grub, modprobe.conf and the rpm database inside the
+// output disk. (A fresh run, inspection and install in one appliance, is cli/convert-local's.)
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

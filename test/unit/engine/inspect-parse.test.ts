@@ -6,7 +6,9 @@ import {
   isKernelPackage,
   isXenKernel,
   kernelForVersion,
+  parseApplications,
   parseInspectorXml,
+  parseMountpoints,
 } from "../../../server/engine/inspect.ts";
 
 const fixture = readFileSync(new URL("../../fixtures/engine/virt-inspector-rhel54.xml", import.meta.url), "utf8");
@@ -103,5 +105,31 @@ menuentry 'CentOS (2.6.32-71.el6.x86_64)' {
     expect(kernelForVersion(kernels, "2.6.18-164.el5")?.name).toBe("kernel");
     expect(kernelForVersion(kernels, "2.6.32-71.el6.x86_64")).toMatchObject({ name: "kernel", version: "2.6.32" });
     expect(kernelForVersion(kernels, "3.10.0-1")).toBeUndefined();
+  });
+});
+
+describe("guestfish's inspection output (the pipeline's appliance)", () => {
+  // `inspect-list-applications2 /dev/sda1` in guestfish on the RHEL 5.4 test guest.
+  const apps = readFileSync(new URL("../../fixtures/engine/guestfish-applications-rhel54.txt", import.meta.url), "utf8");
+
+  test("applications: the same packages, with EVR and arch, as virt-inspector gives for the guest", () => {
+    const packages = parseApplications(apps);
+    expect(packages.map((p) => p.name)).toEqual(["bash", "ecryptfs-utils", "kernel-xen", "lvm2", "redhat-release"]);
+    expect(packages).toContainEqual({ name: "kernel-xen", epoch: null, version: "2.6.18", release: "164.el5", arch: "x86_64" });
+    for (const p of parseInspectorXml(fixture)[0]?.packages ?? []) expect(packages).toContainEqual(p);
+  });
+
+  test("applications: an epoch other than 0 is kept, empty fields are absent, a struct without a version is skipped", () => {
+    const text = ["[0] = {", "  app2_name: perl", "  app2_epoch: 4", "  app2_version: 5.8.8", "  app2_release: ", "  app2_arch: x86_64", "  app2_summary: Practical: Extraction", "}", "[1] = {", "  app2_name: broken", "  app2_version: ", "}", ""].join("\n");
+    expect(parseApplications(text)).toEqual([{ name: "perl", epoch: "4", version: "5.8.8", release: null, arch: "x86_64" }]);
+    expect(parseApplications("")).toEqual([]);
+  });
+
+  test("mountpoints: shortest first, so / is mounted before /boot and /boot before /boot/efi", () => {
+    expect(parseMountpoints("/boot/efi: /dev/sda1\n/: /dev/mapper/vg-root\n/boot: /dev/sda2\n")).toEqual([
+      { mountpoint: "/", device: "/dev/mapper/vg-root" },
+      { mountpoint: "/boot", device: "/dev/sda2" },
+      { mountpoint: "/boot/efi", device: "/dev/sda1" },
+    ]);
   });
 });
