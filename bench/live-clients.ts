@@ -5,6 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { io as connect, type Socket } from "socket.io-client";
 import { LineSequence } from "../components/conversions/live-model.ts";
+import { fromLiveColumns } from "../server/log-columns.ts";
 import type { ClientToServerEvents, ServerToClientEvents } from "../server/realtime/events.ts";
 
 export type ClientTask = { url: string; cookie: string; conversionId: string; clients: number; lines: number; timeoutMs: number };
@@ -38,10 +39,11 @@ function watch(client: LiveClient, resolve: (r: ClientReport) => void): void {
   client.on("conversion:logs", (p) => {
     if (p.id !== task.conversionId) return;
     const now = Date.now();
-    const first = p.lines[0];
+    const lines = fromLiveColumns(p.columns);
+    const first = lines[0];
     if (first && lastOfBatch !== 0 && first.line !== lastOfBatch + 1) report.outOfOrderBatches++;
-    lastOfBatch = p.lines[p.lines.length - 1]?.line ?? lastOfBatch;
-    for (const l of p.lines) {
+    lastOfBatch = lines[lines.length - 1]?.line ?? lastOfBatch;
+    for (const l of lines) {
       report.received++;
       if (l.line > task.lines || seen[l.line]) report.duplicates++;
       else {
@@ -51,7 +53,7 @@ function watch(client: LiveClient, resolve: (r: ClientReport) => void): void {
         histogram[ms] = (histogram[ms] ?? 0) + 1;
       }
     }
-    sequence.accept(p.lines, now);
+    sequence.accept(lines, now);
     // Check what was appended, then let it go (20 clients holding every line would be GBs).
     for (const l of sequence.lines) {
       report.ordered++;

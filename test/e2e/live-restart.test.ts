@@ -12,8 +12,9 @@ import { launchBrowser } from "../helpers/browser.ts";
 import { consoleQuery } from "../helpers/console-db.ts";
 import { startConsole, tempDataDir, type ConsoleProcess } from "../helpers/console-process.ts";
 
-const PORT = 3274;
-const PG_PORT = 54455;
+// Overridable so a second checkout can run this beside the suite.
+const PORT = Number(process.env.FERRY_TEST_LIVE_PORT ?? 3274);
+const PG_PORT = Number(process.env.FERRY_TEST_LIVE_PG_PORT ?? 54455);
 const admin = { email: "restart-admin@example.test", password: "restart admin password" };
 const env = { FERRY_EMBEDDED_AGENT: "0", FERRY_ADMIN_EMAIL: admin.email, FERRY_ADMIN_PASSWORD: admin.password };
 

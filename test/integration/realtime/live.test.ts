@@ -41,12 +41,17 @@ function consoleEnv(url: string) {
   };
 }
 
+// Console A on PORT (its unused embedded-database port PG_PORT), B on the next ones; overridable
+// so a second checkout can run this beside the suite.
+const PORT = Number(process.env.FERRY_TEST_LIVE_PORT ?? 3272);
+const PG_PORT = Number(process.env.FERRY_TEST_LIVE_PG_PORT ?? 54453);
+
 beforeAll(async () => {
   const db = await freshDatabase("realtime_live");
   prisma = db.prisma;
   // One after the other: the first may still build the app.
-  a = await startConsole({ port: 3272, pgPort: 54453, env: consoleEnv(db.url) });
-  b = await startConsole({ port: 3273, pgPort: 54454, env: consoleEnv(db.url) });
+  a = await startConsole({ port: PORT, pgPort: PG_PORT, env: consoleEnv(db.url) });
+  b = await startConsole({ port: PORT + 1, pgPort: PG_PORT + 1, env: consoleEnv(db.url) });
   cookie = await signIn(a.url, admin.email, admin.password);
 }, 600_000);
 
