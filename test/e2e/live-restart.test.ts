@@ -8,6 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readCapabilities } from "../../server/agents/capabilities.ts";
 import { httpTransport, type AgentTransport } from "../../server/agents/transport.ts";
+import { toSeqColumns } from "../../server/log-columns.ts";
 import { launchBrowser } from "../helpers/browser.ts";
 import { consoleQuery } from "../helpers/console-db.ts";
 import { startConsole, tempDataDir, type ConsoleProcess } from "../helpers/console-process.ts";
@@ -44,7 +45,7 @@ async function send(agent: AgentTransport, job: { agentId: string; conversionId:
   const lines = Array.from({ length: 20 }, (_, i) => ({ seq: n * 20 + i, at: new Date().toISOString(), level: "info" as const, stage: "copy", message: `batch ${n} line ${i}` }));
   for (;;) {
     try {
-      return await agent.logs({ ...job, lines });
+      return await agent.logs({ ...job, lines: toSeqColumns(lines) });
     } catch {
       await new Promise((r) => setTimeout(r, 250));
     }

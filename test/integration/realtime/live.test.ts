@@ -13,6 +13,7 @@ import { readCapabilities } from "../../../server/agents/capabilities.ts";
 import { createAgentToken } from "../../../server/agents/tokens.ts";
 import { httpTransport, type AgentTransport } from "../../../server/agents/transport.ts";
 import type { Db } from "../../../server/db/client.ts";
+import { toSeqColumns } from "../../../server/log-columns.ts";
 import { startConsole, tempDataDir, type ConsoleProcess } from "../../helpers/console-process.ts";
 import { ADMIN, copyPlan, seedConversion } from "../agents/helpers.ts";
 import { freshDatabase } from "../db.ts";
@@ -109,7 +110,7 @@ describe("live log across two console processes", () => {
       const at = new Date();
       const lines = Array.from({ length: BATCH }, (_, i) => ({ seq: n * BATCH + i, at: at.toISOString(), level: "info" as const, stage: "copy", message: `line ${n * BATCH + i}` }));
       sentAt.set(n, at.getTime());
-      await agent.logs({ agentId: job.agentId, conversionId: job.id, attempt: job.attempt, lines });
+      await agent.logs({ agentId: job.agentId, conversionId: job.id, attempt: job.attempt, lines: toSeqColumns(lines) });
       if (n === 30) {
         // Subscribes from 0 while the agent keeps sending: replay and live batches overlap.
         const c = client(a.url);
