@@ -60,11 +60,26 @@ function toColumns(lines: readonly Fields[]): LogColumns {
   return { at: toRuns(lines.map((l) => l.at)), level: toRuns(lines.map((l) => l.level)), stage: toRuns(lines.map((l) => l.stage)), message: lines.map((l) => l.message) };
 }
 
+/** Walks runs one value at a time without expanding them (a decoder's per-line step). */
+class RunCursor<T> {
+  private run = -1;
+  private left = 0;
+  private value: T | undefined;
+  constructor(private readonly runs: Runs<T>) {}
+  next(): T {
+    while (this.left === 0) [this.value, this.left] = this.runs[++this.run] ?? [undefined as T, Infinity];
+    this.left--;
+    return this.value as T;
+  }
+}
+
 function fromColumns<L>(c: LogColumns, make: (i: number, at: string, level: LogLevel, stage: string, message: string) => L): L[] {
-  const at = fromRuns(c.at);
-  const level = fromRuns(c.level);
-  const stage = fromRuns(c.stage);
-  return c.message.map((message, i) => make(i, at[i]!, level[i]!, stage[i]!, message));
+  const at = new RunCursor(c.at);
+  const level = new RunCursor(c.level);
+  const stage = new RunCursor(c.stage);
+  const out: L[] = new Array<L>(c.message.length);
+  for (let i = 0; i < out.length; i++) out[i] = make(i, at.next(), level.next(), stage.next(), c.message[i]!);
+  return out;
 }
 
 /** An agent's batch (its lines numbered by `seq` within the attempt). */
