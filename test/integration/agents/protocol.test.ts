@@ -76,6 +76,18 @@ describe("the protocol", () => {
     expect((await prisma.agentToken.findUniqueOrThrow({ where: { id: tokenId } })).lastUsedAt).not.toBeNull();
   });
 
+  test("the token's last use is stamped at most once a minute: not on every request", async () => {
+    const lastUsed = async () => (await prisma.agentToken.findUniqueOrThrow({ where: { id: tokenId } })).lastUsedAt!.getTime();
+    const recent = new Date(Date.now() - 30_000);
+    await prisma.agentToken.update({ where: { id: tokenId }, data: { lastUsedAt: recent } });
+    expect((await post("heartbeat", { agentId, running: [] })).status).toBe(200);
+    expect(await lastUsed()).toBe(recent.getTime());
+    const old = new Date(Date.now() - 120_000);
+    await prisma.agentToken.update({ where: { id: tokenId }, data: { lastUsedAt: old } });
+    expect((await post("heartbeat", { agentId, running: [] })).status).toBe(200);
+    expect(await lastUsed()).toBeGreaterThan(old.getTime() + 60_000);
+  });
+
   test.each([
     ["register", { name: "bad name!", hostname: "h", version: "1", concurrency: 0, capabilities: {} }, ["name", "concurrency", "capabilities.tools"]],
     ["heartbeat", { agentId: "a", running: "nope", extra: 1 }, ["running", "(body)"]],
