@@ -5,6 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { io as connect, type Socket } from "socket.io-client";
 import { LineSequence } from "../components/conversions/live-model.ts";
+import { fromLiveColumns, type LiveLogColumns } from "../server/log-columns.ts";
 import type { ClientToServerEvents, ServerToClientEvents } from "../server/realtime/events.ts";
 
 export type ClientTask = { url: string; cookie: string; conversionId: string; clients: number; lines: number; timeoutMs: number };
@@ -29,6 +30,16 @@ type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 const task = workerData as ClientTask;
 const expectedText = /block (\d+) of/;
 
+/** Milliseconds from each line's `at` to `now`, one Date.parse per run of equal times (they come in runs). */
+function agesOf(at: LiveLogColumns["at"], now: number): number[] {
+  const ages: number[] = [];
+  for (const [iso, n] of at) {
+    const ms = Math.max(0, now - Date.parse(iso));
+    for (let i = 0; i < n; i++) ages.push(ms);
+  }
+  return ages;
+}
+
 function watch(client: LiveClient, resolve: (r: ClientReport) => void): void {
   const seen = new Uint8Array(task.lines + 1);
   const sequence = new LineSequence();
@@ -38,20 +49,23 @@ function watch(client: LiveClient, resolve: (r: ClientReport) => void): void {
   client.on("conversion:logs", (p) => {
     if (p.id !== task.conversionId) return;
     const now = Date.now();
-    const first = p.lines[0];
+    const lines = fromLiveColumns(p.columns);
+    const ages = agesOf(p.columns.at, now);
+    const first = lines[0];
     if (first && lastOfBatch !== 0 && first.line !== lastOfBatch + 1) report.outOfOrderBatches++;
-    lastOfBatch = p.lines[p.lines.length - 1]?.line ?? lastOfBatch;
-    for (const l of p.lines) {
+    lastOfBatch = lines[lines.length - 1]?.line ?? lastOfBatch;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
       report.received++;
       if (l.line > task.lines || seen[l.line]) report.duplicates++;
       else {
         seen[l.line] = 1;
         report.unique++;
-        const ms = Math.max(0, now - Date.parse(l.at));
+        const ms = ages[i]!;
         histogram[ms] = (histogram[ms] ?? 0) + 1;
       }
     }
-    sequence.accept(p.lines, now);
+    sequence.accept(lines, now);
     // Check what was appended, then let it go (20 clients holding every line would be GBs).
     for (const l of sequence.lines) {
       report.ordered++;

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { io } from "socket.io-client";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { fromLiveColumns } from "@/server/log-columns";
 import type { ClientToServerEvents, LiveAgent, ServerToClientEvents } from "@/server/realtime/events";
 import type { LiveLogLine } from "@/server/realtime/log-store";
 import type { Socket } from "socket.io-client";
@@ -93,7 +94,7 @@ export function LiveConversion({ id, status: initialStatus, progress, lines: ini
     socket.on("conversion:logs", (p) => {
       if (p.id !== id) return;
       const before = seq.lines.length;
-      if (seq.accept(p.lines) > 0) {
+      if (seq.accept(fromLiveColumns(p.columns)) > 0) {
         for (let i = before; i < seq.lines.length; i++) tracker.noteLine(seq.lines[i]!);
         setStage(seq.lines[seq.lines.length - 1]!.stage);
         bump();

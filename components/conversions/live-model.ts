@@ -25,8 +25,19 @@ export class LineSequence {
 
   /** Takes a batch; returns how many lines were appended. */
   accept(batch: readonly LiveLogLine[], now = Date.now()): number {
-    for (const l of batch) if (l.line > this.lastLine) this.waiting.set(l.line, l);
     let added = 0;
+    let i = 0;
+    // The usual case, a batch that follows on with nothing held back, is appended as it comes:
+    // no map entry per line (a page watching a busy conversion takes thousands a second).
+    if (this.waiting.size === 0) {
+      while (i < batch.length && batch[i]!.line <= this.lastLine) i++;
+      for (let l = batch[i]; l && l.line === this.lastLine + 1; l = batch[++i]) {
+        this.lines.push(l);
+        this.lastLine = l.line;
+        added++;
+      }
+    }
+    for (; i < batch.length; i++) if (batch[i]!.line > this.lastLine) this.waiting.set(batch[i]!.line, batch[i]!);
     for (let next = this.waiting.get(this.lastLine + 1); next; next = this.waiting.get(this.lastLine + 1)) {
       this.waiting.delete(next.line);
       this.lines.push(next);

@@ -2,6 +2,7 @@
 // error) and replies. Remote agents speak it over HTTP (app/api/agent/*); the embedded agent
 // calls the same service functions directly.
 import { z } from "zod";
+import { runLength, type SeqLogLine } from "../log-columns.ts";
 import { ZAgentCapabilities } from "./capabilities.ts";
 
 const id = z.string().min(1, "must not be empty").max(200);
@@ -23,19 +24,33 @@ export const ZHeartbeat = z
 
 export const ZClaim = z.object({ agentId: id }).strict();
 
-export const ZLogLine = z
-  .object({
-    seq: z.number().int().min(0),
-    at: z.string().datetime({ offset: true }),
-    level: z.enum(["debug", "info", "warn", "error"]),
-    stage: z.string().max(100),
-    message: z.string().max(64 * 1024),
-  })
-  .strict();
+/** Lines in one logs request, at most. */
+export const MAX_LOG_LINES = 10_000;
+const count = z.number().int().min(1).max(MAX_LOG_LINES);
+const runsOf = <T extends z.ZodType>(value: T) => z.array(z.tuple([value, count])).min(1).max(MAX_LOG_LINES);
 
-export const ZLogBatch = z
-  .object({ agentId: id, conversionId: id, attempt, lines: z.array(ZLogLine).min(1).max(10_000) })
-  .strict();
+/**
+ * A batch's lines as columns (server/log-columns.ts): seq as ranges `[first, count]`; at, level
+ * and stage as runs `[value, count]`; one message per line. Each column must cover exactly as
+ * many lines as there are messages (the error names the column that does not).
+ */
+export const ZLogColumns = z
+  .object({
+    seq: z.array(z.tuple([z.number().int().min(0), count])).min(1).max(MAX_LOG_LINES),
+    at: runsOf(z.string().datetime({ offset: true })),
+    level: runsOf(z.enum(["debug", "info", "warn", "error"])),
+    stage: runsOf(z.string().max(100)),
+    message: z.array(z.string().max(64 * 1024)).min(1).max(MAX_LOG_LINES),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    for (const column of ["seq", "at", "level", "stage"] as const) {
+      const n = runLength(c[column]);
+      if (n !== c.message.length) ctx.addIssue({ code: "custom", path: [column], message: `covers ${n} lines, but there are ${c.message.length} messages` });
+    }
+  });
+
+export const ZLogBatch = z.object({ agentId: id, conversionId: id, attempt, lines: ZLogColumns }).strict();
 
 export const ZProgressEvent = z
   .object({
@@ -71,7 +86,8 @@ export const ZResult = z
 
 export type TRegister = z.infer<typeof ZRegister>;
 export type THeartbeat = z.infer<typeof ZHeartbeat>;
-export type TLogLine = z.infer<typeof ZLogLine>;
+/** One line as the agent logs it; batches travel as columns (toSeqColumns). */
+export type TLogLine = SeqLogLine;
 export type TLogBatch = z.infer<typeof ZLogBatch>;
 export type TProgress = z.infer<typeof ZProgress>;
 export type TOutputs = z.infer<typeof ZOutputs>;

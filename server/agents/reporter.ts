@@ -7,12 +7,13 @@
 // a quiet agent's lines leave within milliseconds, and a busy one sends few large batches (one
 // transaction and one room event per batch on the console) instead of many small ones.
 import type { LogLevel, ProgressEvent } from "../engine/context.ts";
+import { toSeqColumns } from "../log-columns.ts";
 import type { TLogLine } from "./protocol.ts";
 import { AgentRequestError, type AgentTransport } from "./transport.ts";
 
 const FLUSH_MS = 500;
 const LINGER_MS = 20;
-const MAX_BATCH = 5000;
+const MAX_BATCH = 5000; // the protocol takes up to MAX_LOG_LINES
 /** How long close() keeps retrying lines the console did not take (matches the result's retries). */
 const CLOSE_RETRY_MS = 120_000;
 
@@ -52,7 +53,7 @@ export function createReporter(
         // front when it fails.
         const lines = pending.length <= MAX_BATCH ? pending : pending.slice(0, MAX_BATCH);
         pending = lines === pending ? [] : pending.slice(MAX_BATCH);
-        await transport.logs({ ...job, lines }).catch((e: unknown) => {
+        await transport.logs({ ...job, lines: toSeqColumns(lines) }).catch((e: unknown) => {
           pending = lines.concat(pending);
           throw e;
         });

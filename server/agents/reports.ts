@@ -5,7 +5,8 @@
 import { sqlPool, type Db } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { outputsOf, staleAttempt } from "./queue.ts";
-import type { TLogBatch, TOutputs, TProgress } from "./protocol.ts";
+import { fromSeqColumns } from "../log-columns.ts";
+import type { TLogBatch, TLogLine, TOutputs, TProgress } from "./protocol.ts";
 import { publishConversionUpdate, type PublishedLogLine } from "./publish.ts";
 import { TX } from "./settings.ts";
 
@@ -39,8 +40,8 @@ const APPEND_SQL = `
 
 export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored: number }> {
   // Repeats within the batch are dropped here, lines already stored (a resent batch) in SQL.
-  const bySeq = new Map<number, TLogBatch["lines"][number]>();
-  for (const l of batch.lines) if (!bySeq.has(l.seq)) bySeq.set(l.seq, l);
+  const bySeq = new Map<number, TLogLine>();
+  for (const l of fromSeqColumns(batch.lines)) if (!bySeq.has(l.seq)) bySeq.set(l.seq, l);
   const lines = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   const { conversionId: id, attempt, agentId } = batch;
   // One statement, so one round trip and no interactive transaction: it locks the conversion

@@ -10,6 +10,7 @@ import { can } from "../auth/roles.ts";
 import { agentTimeoutSeconds } from "../agents/settings.ts";
 import type { Db } from "../db/client.ts";
 import { logger } from "../log.ts";
+import { toLiveColumns } from "../log-columns.ts";
 import type { Socket as IoSocket } from "socket.io";
 import { conversionRoom, type ClientToServerEvents, type InterServerEvents, type LiveAgent, type ServerToClientEvents, type SocketData, type SubscribeReply } from "./events.ts";
 import { readLinesAfter, readLinesBefore, type LiveLogLine } from "./log-store.ts";
@@ -44,7 +45,7 @@ export async function subscribe(client: Db, socket: Socket, payload: unknown): P
   for (;;) {
     const lines = await readLinesAfter(client, row.id, through, REPLAY_PAGE);
     if (lines.length === 0) break;
-    socket.emit("conversion:logs", { id: row.id, lines });
+    socket.emit("conversion:logs", { id: row.id, columns: toLiveColumns(lines) });
     through = lines[lines.length - 1]!.line;
     if (lines.length < REPLAY_PAGE) break;
   }

@@ -1,6 +1,7 @@
 // The typed event map shared by the Socket.IO server and the browser client.
 import type { TRole } from "../auth/roles.ts";
 import type { ProgressEvent } from "../engine/context.ts";
+import type { LiveLogColumns } from "../log-columns.ts";
 import type { LiveLogLine } from "./log-store.ts";
 
 export type TRealtimeUser = { id: string; name: string; email: string; role: TRole };
@@ -18,8 +19,11 @@ export type ServerToClientEvents = {
   "session:ready": (payload: { user: TRealtimeUser; serverTime: string }) => void;
   /** Your session ended (signed out, role changed): the page should reload. */
   "session:revoked": (payload: { reason: "signed-out" | "role-changed" | "sessions-revoked" }) => void;
-  /** A batch of stored lines (replayed or live), ascending by line; one event per batch. */
-  "conversion:logs": (payload: { id: string; lines: LiveLogLine[] }) => void;
+  /**
+   * A batch of stored lines (replayed or live), ascending by line; one event per batch, as
+   * columns (server/log-columns.ts: fromLiveColumns gives the lines back).
+   */
+  "conversion:logs": (payload: { id: string; columns: LiveLogColumns }) => void;
   "conversion:status": (payload: LiveStatus) => void;
   "conversion:progress": (payload: { id: string; attempt: number; progress: ProgressEvent; at: string }) => void;
   /** The conversion's agent and its last heartbeat, every few seconds while someone watches. */
@@ -41,7 +45,7 @@ export type ClientToServerEvents = {
 };
 
 /** Between console processes (the Postgres adapter): a stored batch, for each process's log relay. */
-export type InterServerEvents = { "conversion:logs": (payload: { id: string; lines: LiveLogLine[] }) => void };
+export type InterServerEvents = { "conversion:logs": (payload: { id: string; columns: LiveLogColumns }) => void };
 
 export type SocketData = { user: TRealtimeUser; sessionId: string };
 

@@ -7,6 +7,7 @@
 // are rows first), so a lost relay message costs a query, not a line.
 import type { Db } from "../db/client.ts";
 import { logger } from "../log.ts";
+import { toLiveColumns } from "../log-columns.ts";
 import { conversionRoom } from "./events.ts";
 import { readLinesAfter, type LiveLogLine } from "./log-store.ts";
 import type { RealtimeServer } from "./socket-server.ts";
@@ -33,7 +34,8 @@ export type LogRelay = {
 
 export function createLogRelay(io: RealtimeServer, client: () => Db): LogRelay {
   const state = new Map<string, Held>();
-  const emit = (id: string, lines: LiveLogLine[]) => io.local.to(conversionRoom(id)).emit("conversion:logs", { id, lines });
+  // Encoded once per batch, written to every watcher (socket.io serializes a room emit once).
+  const emit = (id: string, lines: LiveLogLine[]) => io.local.to(conversionRoom(id)).emit("conversion:logs", { id, columns: toLiveColumns(lines) });
 
   const drain = (id: string, s: Held) => {
     for (;;) {

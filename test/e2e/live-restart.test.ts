@@ -8,12 +8,14 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readCapabilities } from "../../server/agents/capabilities.ts";
 import { httpTransport, type AgentTransport } from "../../server/agents/transport.ts";
+import { toSeqColumns } from "../../server/log-columns.ts";
 import { launchBrowser } from "../helpers/browser.ts";
 import { consoleQuery } from "../helpers/console-db.ts";
 import { startConsole, tempDataDir, type ConsoleProcess } from "../helpers/console-process.ts";
 
-const PORT = 3274;
-const PG_PORT = 54455;
+// Overridable so a second checkout can run this beside the suite.
+const PORT = Number(process.env.FERRY_TEST_LIVE_PORT ?? 3274);
+const PG_PORT = Number(process.env.FERRY_TEST_LIVE_PG_PORT ?? 54455);
 const admin = { email: "restart-admin@example.test", password: "restart admin password" };
 const env = { FERRY_EMBEDDED_AGENT: "0", FERRY_ADMIN_EMAIL: admin.email, FERRY_ADMIN_PASSWORD: admin.password };
 
@@ -43,7 +45,7 @@ async function send(agent: AgentTransport, job: { agentId: string; conversionId:
   const lines = Array.from({ length: 20 }, (_, i) => ({ seq: n * 20 + i, at: new Date().toISOString(), level: "info" as const, stage: "copy", message: `batch ${n} line ${i}` }));
   for (;;) {
     try {
-      return await agent.logs({ ...job, lines });
+      return await agent.logs({ ...job, lines: toSeqColumns(lines) });
     } catch {
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -16,8 +16,9 @@ import { consoleQuery } from "../helpers/console-db.ts";
 import { ROOT, startConsole, tempDataDir, type ConsoleProcess } from "../helpers/console-process.ts";
 import { GiB, MiB, rawImage } from "../integration/engine/helpers.ts";
 
-const PORT = 3270;
-const PG_PORT = 54451;
+// Overridable so a second checkout can run this beside the suite.
+const PORT = Number(process.env.FERRY_TEST_LIVE_PORT ?? 3270);
+const PG_PORT = Number(process.env.FERRY_TEST_LIVE_PG_PORT ?? 54451);
 const shots = path.join(ROOT, "test-results", "screenshots");
 mkdirSync(shots, { recursive: true });
 const admin = { email: "live-admin@example.test", password: "live admin password" };

@@ -7,6 +7,7 @@ import { createAgentToken, listAgentTokens, revokeAgentToken } from "../../../se
 import { claimConversion } from "../../../server/agents/queue.ts";
 import { retireAgent } from "../../../server/agents/agents.ts";
 import type { Db } from "../../../server/db/client.ts";
+import { toSeqColumns } from "../../../server/log-columns.ts";
 import { freshDatabase } from "../db.ts";
 import { ADMIN, seedConversion, serveAgentApi } from "./helpers.ts";
 
@@ -75,10 +76,26 @@ describe("the protocol", () => {
     expect((await prisma.agentToken.findUniqueOrThrow({ where: { id: tokenId } })).lastUsedAt).not.toBeNull();
   });
 
+  test("the token's last use is stamped at most once a minute: not on every request", async () => {
+    const lastUsed = async () => (await prisma.agentToken.findUniqueOrThrow({ where: { id: tokenId } })).lastUsedAt!.getTime();
+    const recent = new Date(Date.now() - 30_000);
+    await prisma.agentToken.update({ where: { id: tokenId }, data: { lastUsedAt: recent } });
+    expect((await post("heartbeat", { agentId, running: [] })).status).toBe(200);
+    expect(await lastUsed()).toBe(recent.getTime());
+    const old = new Date(Date.now() - 120_000);
+    await prisma.agentToken.update({ where: { id: tokenId }, data: { lastUsedAt: old } });
+    expect((await post("heartbeat", { agentId, running: [] })).status).toBe(200);
+    expect(await lastUsed()).toBeGreaterThan(old.getTime() + 60_000);
+  });
+
   test.each([
     ["register", { name: "bad name!", hostname: "h", version: "1", concurrency: 0, capabilities: {} }, ["name", "concurrency", "capabilities.tools"]],
     ["heartbeat", { agentId: "a", running: "nope", extra: 1 }, ["running", "(body)"]],
-    ["logs", { agentId: "a", conversionId: "c", attempt: 0, lines: [{ seq: -1, at: "yesterday", level: "loud", stage: "copy", message: "x" }] }, ["attempt", "lines.0.seq", "lines.0.at", "lines.0.level"]],
+    ["logs", { agentId: "a", conversionId: "c", attempt: 0, lines: { seq: [[-1, 1]], at: [["yesterday", 1]], level: [["loud", 1]], stage: [["copy", 1]], message: ["x"] } }, ["attempt", "lines.seq.0.0", "lines.at.0.0", "lines.level.0.0"]],
+    // Columns that do not cover every message; one line per object (the old shape); too many lines.
+    ["logs", { agentId: "a", conversionId: "c", attempt: 1, lines: { seq: [[0, 2]], at: [[new Date().toISOString(), 1]], level: [["info", 2]], stage: [["copy", 3]], message: ["x", "y"] } }, ["lines.at", "lines.stage"]],
+    ["logs", { agentId: "a", conversionId: "c", attempt: 1, lines: [{ seq: 0, at: new Date().toISOString(), level: "info", stage: "copy", message: "x" }] }, ["lines"]],
+    ["logs", { agentId: "a", conversionId: "c", attempt: 1, lines: { seq: [[0, 10_001]], at: [[new Date().toISOString(), 10_001]], level: [["info", 10_001]], stage: [["copy", 10_001]], message: Array.from({ length: 10_001 }, () => "x") } }, ["lines.seq.0.1", "lines.message"]],
     ["result", { agentId: "a", conversionId: "c", attempt: 1, status: "failed" }, ["error"]],
     ["progress", { agentId: "a", conversionId: "c", attempt: 1, progress: { stage: "copy", done: 1, total: 2, unit: "parsecs" } }, ["progress.unit"]],
   ])("%s with a bad body: 422 naming every bad field", async (op, body, fields) => {
@@ -100,7 +117,7 @@ describe("the protocol", () => {
     const id = await seedConversion(prisma, { guestName: "rhel54" });
     const claim = await post("claim", { agentId });
     expect(claim.body.job).toMatchObject({ id, attempt: 1, guestName: "rhel54", dryRun: false, plan: null, cleanup: [] });
-    const lines = [0, 1, 2].map((seq) => ({ seq, at: new Date().toISOString(), level: "info", stage: "copy", message: `line ${seq}` }));
+    const lines = toSeqColumns([0, 1, 2].map((seq) => ({ seq, at: new Date().toISOString(), level: "info" as const, stage: "copy", message: `line ${seq}` })));
     expect((await post("logs", { agentId, conversionId: id, attempt: 1, lines })).body).toEqual({ stored: 3 });
     expect((await post("logs", { agentId, conversionId: id, attempt: 1, lines })).body).toEqual({ stored: 0 });
     expect(await prisma.conversionLog.count({ where: { conversionId: id } })).toBe(3);

@@ -2,6 +2,7 @@
 // clients that record every line they receive, and an agent speaking the real HTTP protocol.
 import { randomUUID } from "node:crypto";
 import { io as connect, type Socket } from "socket.io-client";
+import { fromLiveColumns } from "../../../server/log-columns.ts";
 import type { ClientToServerEvents, ServerToClientEvents, SubscribeReply } from "../../../server/realtime/events.ts";
 import type { LiveLogLine } from "../../../server/realtime/log-store.ts";
 
@@ -34,7 +35,7 @@ export function subscribe(client: LiveClient, id: string, after: number): Promis
 export function record(client: LiveClient, id: string): { batches: { at: number; lines: LiveLogLine[] }[]; lines: () => LiveLogLine[] } {
   const batches: { at: number; lines: LiveLogLine[] }[] = [];
   client.on("conversion:logs", (p) => {
-    if (p.id === id) batches.push({ at: Date.now(), lines: p.lines });
+    if (p.id === id) batches.push({ at: Date.now(), lines: fromLiveColumns(p.columns) });
   });
   return { batches, lines: () => batches.flatMap((b) => b.lines) };
 }

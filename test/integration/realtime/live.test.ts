@@ -13,6 +13,7 @@ import { readCapabilities } from "../../../server/agents/capabilities.ts";
 import { createAgentToken } from "../../../server/agents/tokens.ts";
 import { httpTransport, type AgentTransport } from "../../../server/agents/transport.ts";
 import type { Db } from "../../../server/db/client.ts";
+import { toSeqColumns } from "../../../server/log-columns.ts";
 import { startConsole, tempDataDir, type ConsoleProcess } from "../../helpers/console-process.ts";
 import { ADMIN, copyPlan, seedConversion } from "../agents/helpers.ts";
 import { freshDatabase } from "../db.ts";
@@ -41,12 +42,17 @@ function consoleEnv(url: string) {
   };
 }
 
+// Console A on PORT (its unused embedded-database port PG_PORT), B on the next ones; overridable
+// so a second checkout can run this beside the suite.
+const PORT = Number(process.env.FERRY_TEST_LIVE_PORT ?? 3272);
+const PG_PORT = Number(process.env.FERRY_TEST_LIVE_PG_PORT ?? 54453);
+
 beforeAll(async () => {
   const db = await freshDatabase("realtime_live");
   prisma = db.prisma;
   // One after the other: the first may still build the app.
-  a = await startConsole({ port: 3272, pgPort: 54453, env: consoleEnv(db.url) });
-  b = await startConsole({ port: 3273, pgPort: 54454, env: consoleEnv(db.url) });
+  a = await startConsole({ port: PORT, pgPort: PG_PORT, env: consoleEnv(db.url) });
+  b = await startConsole({ port: PORT + 1, pgPort: PG_PORT + 1, env: consoleEnv(db.url) });
   cookie = await signIn(a.url, admin.email, admin.password);
 }, 600_000);
 
@@ -104,7 +110,7 @@ describe("live log across two console processes", () => {
       const at = new Date();
       const lines = Array.from({ length: BATCH }, (_, i) => ({ seq: n * BATCH + i, at: at.toISOString(), level: "info" as const, stage: "copy", message: `line ${n * BATCH + i}` }));
       sentAt.set(n, at.getTime());
-      await agent.logs({ agentId: job.agentId, conversionId: job.id, attempt: job.attempt, lines });
+      await agent.logs({ agentId: job.agentId, conversionId: job.id, attempt: job.attempt, lines: toSeqColumns(lines) });
       if (n === 30) {
         // Subscribes from 0 while the agent keeps sending: replay and live batches overlap.
         const c = client(a.url);

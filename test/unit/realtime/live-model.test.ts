@@ -34,6 +34,22 @@ describe("LineSequence", () => {
     );
   });
 
+  test("the same with each batch in any order within itself (reversed, or rotated)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200 }), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { maxLength: 40 }), (n, cuts) => {
+        const all = range(1, n);
+        const batches = [...cuts.map(([x, y, r]) => {
+          const b = all.slice(Math.min(x, y) % n, (Math.max(x, y) % n) + 1);
+          return r % 3 === 0 ? b.reverse() : [...b.slice(r % b.length), ...b.slice(0, r % b.length)];
+        }), all];
+        const s = new LineSequence();
+        for (const b of batches) s.accept(b);
+        expect(s.lines.map((l) => l.line)).toEqual(all.map((l) => l.line));
+        expect(s.stalled(0, Date.now() + 1)).toBe(false);
+      }),
+    );
+  });
+
   test("earlier lines loaded later go in front, without repeats", () => {
     const s = new LineSequence(range(5, 6));
     s.prepend(range(1, 5));

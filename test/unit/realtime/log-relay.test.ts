@@ -4,6 +4,7 @@
 // nor the gap read of a batch that came while the database answered (CI saw 105,000).
 import { afterEach, describe, expect, test, vi } from "vitest";
 import type { Db } from "../../../server/db/client.ts";
+import { fromLiveColumns, type LiveLogColumns } from "../../../server/log-columns.ts";
 import type { LiveLogLine } from "../../../server/realtime/log-store.ts";
 import type { RealtimeServer } from "../../../server/realtime/socket-server.ts";
 
@@ -24,7 +25,7 @@ const batch = (from: number, to: number) => Array.from({ length: to - from + 1 }
 function watchedRelay() {
   const sent: number[] = [];
   const io = {
-    local: { to: () => ({ emit: (_event: string, payload: { lines: LiveLogLine[] }) => sent.push(...payload.lines.map((l) => l.line)) }) },
+    local: { to: () => ({ emit: (_event: string, payload: { columns: LiveLogColumns }) => sent.push(...fromLiveColumns(payload.columns).map((l) => l.line)) }) },
     of: () => ({ adapter: { rooms: new Map([["conversion:c1", new Set(["socket"])]]) } }),
   } as unknown as RealtimeServer;
   return { relay: createLogRelay(io, () => ({}) as Db), sent };
