@@ -1,9 +1,10 @@
-// Runs every benchmark module, prints one table and writes bench/results.json.
+// Runs every benchmark module, prints one table and writes bench/results.json (given modules
+// replace their own rows there and leave the others').
 //   npx tsx bench/run.ts                      all modules listed below
 //   npx tsx bench/run.ts bench/v2v-matching.ts   only the given ones
 //   npm run bench -- --quick                  fewer rounds, and skips the minutes-long rows (whole conversion)
 // To add rows, write a module exporting `async function run(): Promise<BenchRow[]>` and list it.
-import { renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import type { BenchModule, BenchRow } from "./types.ts";
@@ -55,18 +56,16 @@ for (const spec of specs) {
 console.log(table(results));
 const out = new URL("results.json", here);
 const tmp = new URL("results.json.tmp", here);
-writeFileSync(
-  tmp,
-  JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      node: process.version,
-      rows: results.map(({ module, row }) => ({ module, ...row })),
-    },
-    null,
-    2,
-  ) + "\n",
-);
+// Only some modules run: the other modules' rows of the last run stay (each row keeps its own date).
+const date = new Date().toISOString();
+type StoredRow = BenchRow & { module: string; date?: string };
+const previous: StoredRow[] = named.length > 0 && existsSync(out) ? ((JSON.parse(readFileSync(out, "utf8")) as { date?: string; rows?: StoredRow[] }).rows ?? []) : [];
+const previousDate = named.length > 0 && existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as { date?: string }).date : undefined;
+const fresh: StoredRow[] = results.map(({ module, row }) => ({ module, ...row, date }));
+const base = (m: string) => m.replace(/^.*\//, "");
+const kept = previous.filter((r) => !specs.some((s) => base(s) === base(r.module))).map((r) => ({ ...r, date: r.date ?? previousDate }));
+const order = (r: StoredRow) => MODULES.findIndex((m) => base(m) === base(r.module)) + 1 || MODULES.length + 1;
+writeFileSync(tmp, JSON.stringify({ date, node: process.version, rows: [...kept, ...fresh].sort((a, b) => order(a) - order(b)) }, null, 2) + "\n");
 renameSync(tmp, out);
 const failed = results.filter((r) => r.row.pass === false).length;
 console.log(`\n${results.length} rows, ${failed} below goal; written to bench/results.json`);
