@@ -53,6 +53,17 @@ process.exit(v.critical || v.high ? 1 : 0);
 NEXT_TELEMETRY_DISABLED=1 NODE_ENV=production npx next build >test-results/next-build.log 2>&1 || { cat test-results/next-build.log; exit 1; }
 export FERRY_E2E_SKIP_BUILD=1
 
+# Every temporary file of the tests goes under one directory of this run, removed when the run
+# ends: consoles' data directories, scratch disks and libguestfs' appliance cache (it follows
+# TMPDIR) were left in /tmp by each run (about 2 GB), and a machine that runs the suite often
+# filled up. The test guest's cache stays outside it (built once per machine). Traversable by
+# all: the embedded PostgreSQL servers run as postgres below it.
+export FERRY_TEST_CACHE="${FERRY_TEST_CACHE:-${TMPDIR:-/tmp}/ferry-test-cache}"
+run_tmp=$(mktemp -d "${TMPDIR:-/tmp}/ferry-tests-XXXXXX")
+chmod 711 "$run_tmp"
+trap 'rm -rf "$run_tmp"' EXIT
+export TMPDIR="$run_tmp"
+
 # Four vitest processes side by side (one vitest process runs its files one at a time on a
 # 2-core machine): unit + e2e, integration, and the libguestfs tests on the RHEL 5.4 guest in two
 # groups (most of their time is spent waiting on emulated appliances, consoles and browsers). Each writes its

@@ -1,8 +1,9 @@
-// The whole conversion, stage after stage, as virt-v2v runs it: source -> measure -> inspect ->
-// plan (a dry run stops here) -> output prepared -> transfer ISO -> copy -> install software ->
+// The whole conversion, stage after stage: source -> measure -> transfer ISO -> inspect (in an
+// appliance on overlays of the source, guest-session.ts) -> plan (a dry run stops here) -> output
+// prepared -> install software (same appliance, into the overlays) -> copy (of the overlays) ->
 // convert in place -> output finished. What was created on the target is removed when a later
 // stage fails or the conversion is cancelled. A retry passes the stored plan and skips
-// inspection and planning. A remote source's disks (ssh) are served by nbdkit from before they
+// inspection and planning (an appliance starts only to install). A remote source's disks (ssh) are served by nbdkit from before they
 // are measured until after they are copied (remote.ts).
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -237,22 +238,24 @@ async function runOpened(ctx: StageContext, job: PipelineJob, openRemote: OpenRe
     await job.onPlanned?.(plan);
     checkCancelled(ctx);
     const remote = await openRemote(plan.disks.map((d) => d.source.path));
-    let installed = { installed: [] as string[], upgraded: [] as string[] };
-    if (plan.software && !copyOnly) {
+    // After the output is prepared (its refusals come first), before the copy: into the overlays.
+    const install = async () => {
+      if (!plan.software || copyOnly) return { installed: [], upgraded: [] };
       // A retry has no appliance yet: one is started (and inspects again) only if there is software to install.
       if (!inspected && !plan.software.satisfied) {
         const iso = await transferIso(ctx, job);
         inspected = { session: await openSession(ctx, job, plan.disks.map((d) => d.source), remote, iso), root: "", iso };
       }
-      if (inspected) installed = await installSoftware(ctx, inspected.session, { software: plan.software, iso: inspected.iso !== undefined, root: inspected.root || undefined });
-    }
-    await inspected?.session.close();
-    checkCancelled(ctx);
+      const installed = inspected ? await installSoftware(ctx, inspected.session, { software: plan.software, iso: inspected.iso !== undefined, root: inspected.root || undefined }) : { installed: [], upgraded: [] };
+      await inspected?.session.close();
+      checkCancelled(ctx);
+      return installed;
+    };
     // With software installed, the copy reads the overlays (the source plus what was installed).
-    const overlays = inspected?.session.changed ? inspected.session.overlays : undefined;
-    return await convertAndOutput(ctx, job, plan, installed, (i, d) =>
-      overlays ? { source: (overlays[i] as { path: string }).path, format: "qcow2" } : { source: remote ? remote.qemuUri(d.source.path) : d.source.path, format: d.source.format },
-    );
+    return await convertAndOutput(ctx, job, plan, install, (i, d) => {
+      const overlays = inspected?.session.changed ? inspected.session.overlays : undefined;
+      return overlays ? { source: (overlays[i] as { path: string }).path, format: "qcow2" } : { source: remote ? remote.qemuUri(d.source.path) : d.source.path, format: d.source.format };
+    });
   } finally {
     await inspected?.session.dispose();
   }
@@ -260,11 +263,14 @@ async function runOpened(ctx: StageContext, job: PipelineJob, openRemote: OpenRe
 
 type CopySource = (index: number, disk: ConversionPlan["disks"][number]) => { source: string; format: string };
 
-async function convertAndOutput(ctx: StageContext, job: PipelineJob, plan: ConversionPlan, installed: { installed: string[]; upgraded: string[] }, copySource: CopySource): Promise<PipelineResult> {
+type Installed = { installed: string[]; upgraded: string[] };
+
+async function convertAndOutput(ctx: StageContext, job: PipelineJob, plan: ConversionPlan, install: () => Promise<Installed>, copySource: CopySource): Promise<PipelineResult> {
   await job.onOutputs?.(plan.disks.map((d) => d.targetPath));
   const prepared = await prepareOutput(ctx, plan, { env: job.env });
   try {
     const copyOnly = job.request.copyOnly === true;
+    const installed = await install();
     const copies: CopyResult[] = await copyDisks(
       ctx,
       plan.disks.map((d, i) => {
