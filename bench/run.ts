@@ -59,8 +59,9 @@ const tmp = new URL("results.json.tmp", here);
 // Only some modules run: the other modules' rows of the last run stay (each row keeps its own date).
 const date = new Date().toISOString();
 type StoredRow = BenchRow & { module: string; date?: string };
-const previous: StoredRow[] = named.length > 0 && existsSync(out) ? ((JSON.parse(readFileSync(out, "utf8")) as { date?: string; rows?: StoredRow[] }).rows ?? []) : [];
-const previousDate = named.length > 0 && existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as { date?: string }).date : undefined;
+const last = named.length > 0 && existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as { date?: string; rows?: StoredRow[] }) : {};
+const previous = last.rows ?? [];
+const previousDate = last.date;
 const fresh: StoredRow[] = results.map(({ module, row }) => ({ module, ...row, date }));
 const base = (m: string) => m.replace(/^.*\//, "");
 const kept = previous.filter((r) => !specs.some((s) => base(s) === base(r.module))).map((r) => ({ ...r, date: r.date ?? previousDate }));
