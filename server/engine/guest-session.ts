@@ -35,8 +35,10 @@ function backing(p: string): string {
 export class GuestSession {
   /** The overlays, in disk order: what the copy stage reads once the session is closed. */
   readonly overlays: { path: string; format: "qcow2" }[];
-  /** Whether anything was written to the overlays (software installed). */
+  /** Whether the guest was mounted read-write, so the overlays may hold changes (software installed). */
   changed = false;
+  /** The guest's root, once inspection (findRoot) found it. */
+  root: string | undefined;
   private closed = false;
 
   private constructor(
@@ -50,6 +52,8 @@ export class GuestSession {
     private readonly stderrFile: string,
     private readonly env: Env | undefined,
     overlays: string[],
+    /** Whether the transfer ISO is attached. */
+    readonly hasIso: boolean,
   ) {
     this.overlays = overlays.map((p) => ({ path: p, format: "qcow2" }));
   }
@@ -70,7 +74,7 @@ export class GuestSession {
       }
       const stderrFile = path.join(dir, "guestfish.stderr");
       const { pid, pgid } = await listen(ctx, guestfish, stderrFile, env);
-      const session = new GuestSession(ctx, guestfish, pid, pgid, dir, stderrFile, env, overlays);
+      const session = new GuestSession(ctx, guestfish, pid, pgid, dir, stderrFile, env, overlays, options.iso !== undefined);
       try {
         for (const o of overlays) await session.call(["add-drive-opts", o, "format:qcow2"]);
         if (options.iso) await session.call(["add-drive-opts", options.iso, "format:raw", "readonly:true"]);

@@ -341,6 +341,7 @@ export async function findRoot(session: GuestSession, options: { writable: boole
   if (roots.length === 0) throw new NoOperatingSystemError();
   if (roots.length > 1) throw new MultiBootError(roots);
   const root = roots[0] as string;
+  session.root = root;
   await mountGuest(session, root, options);
   return root;
 }
@@ -348,6 +349,7 @@ export async function findRoot(session: GuestSession, options: { writable: boole
 /** Mounts the root's filesystems (after unmounting any). A filesystem that will not mount is left out, as virt-inspector does. */
 export async function mountGuest(session: GuestSession, root: string, options: { writable: boolean }): Promise<void> {
   await session.call(["umount-all"]);
+  if (options.writable) session.changed = true;
   for (const { mountpoint, device } of parseMountpoints(await session.call(["inspect-get-mountpoints", root]))) {
     await session.call(["-" + (options.writable ? "mount" : "mount-ro"), device, mountpoint]);
   }

@@ -84,21 +84,12 @@ export function failureFromOutput(output: string): { step: string; output: strin
   return { step, output: body.join("\n").trim() };
 }
 
-export type SessionInstallRequest = {
-  software: SoftwarePlan;
-  /** Whether the session has the transfer ISO attached (the files come from it). */
-  iso: boolean;
-  /** The root inspection found, when the session was inspected; found again otherwise (a retry). */
-  root?: string | undefined;
-};
-
 /**
  * Installs the plan's RPMs in the session's appliance (before the copy: into the overlays):
  * the filesystems mounted read-write, the transfer ISO mounted inside the guest by its label,
  * `rpm -U` of the non-kernel files, then `rpm -i` of the kernel.
  */
-export async function installSoftware(ctx: StageContext, session: GuestSession, request: SessionInstallRequest): Promise<InstallResult> {
-  const plan = request.software;
+export async function installSoftware(ctx: StageContext, session: GuestSession, plan: SoftwarePlan): Promise<InstallResult> {
   const missing = plan.missing.length > 0 ? new MissingSoftwareError(plan.missing) : undefined;
   if (missing) throw missing;
   const cmds = installCommands(plan);
@@ -106,20 +97,19 @@ export async function installSoftware(ctx: StageContext, session: GuestSession, 
     ctx.log("info", `The ${plan.capability.name} capability is already satisfied: nothing to install`, INSTALL_STAGE);
     return { installed: [], upgraded: [] };
   }
-  if (!request.iso) throw new MissingSoftwareError([...cmds.kernel, ...cmds.upgrade]);
+  if (!session.hasIso) throw new MissingSoftwareError([...cmds.kernel, ...cmds.upgrade]);
 
   const what = [...cmds.upgrade, ...cmds.kernel];
   const total = 4;
   ctx.log("info", `Installing ${what.join(" ")} from the transfer ISO`, INSTALL_STAGE);
   ctx.progress({ stage: INSTALL_STAGE, done: 0, total, unit: "steps", item: "mounting the guest" });
-  let root = request.root;
-  if (root === undefined) {
+  // A retry's appliance has not inspected yet: it does now, to find the root to mount.
+  if (session.root === undefined) {
     await session.launch();
-    root = await findRoot(session, { writable: true });
+    await findRoot(session, { writable: true });
   } else {
-    await mountGuest(session, root, { writable: true });
+    await mountGuest(session, session.root, { writable: true });
   }
-  session.changed = true;
   ctx.progress({ stage: INSTALL_STAGE, done: 1, total, unit: "steps", item: "rpm" });
   const mountPoint = `/tmp/virt-v2v-transfer-${randomBytes(4).toString("hex")}`;
   await session.call(["mkdir-p", mountPoint]);

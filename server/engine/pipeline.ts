@@ -115,9 +115,6 @@ const COPY_ONLY_FACTS: GuestFacts = { os: "copy-only", distro: undefined, major:
 
 type OpenRemote = (paths: string[]) => Promise<RemoteDisks | undefined>;
 
-/** The appliance inspection ran in, kept for the install (see guest-session.ts), and the root it found. */
-type Inspected = { session: GuestSession; root: string; iso: string | undefined };
-
 /** The transfer ISO of every readable app path in the configuration (reference §1.6), or none. */
 async function transferIso(ctx: StageContext, job: PipelineJob): Promise<string | undefined> {
   await mkdir(ctx.scratchDir, { recursive: true });
@@ -130,7 +127,8 @@ async function openSession(ctx: StageContext, job: PipelineJob, disks: readonly 
   return GuestSession.open(ctx, disks.map((d) => ({ path: remote ? remote.qemuUri(d.path) : d.path, format: d.format })), { iso, env: job.env });
 }
 
-async function makePlan(ctx: StageContext, job: PipelineJob, openRemote: OpenRemote, keep: (inspected: Inspected) => void): Promise<ConversionPlan> {
+/** `keep` receives the appliance as soon as it exists: the caller disposes of it, and installs with it. */
+async function makePlan(ctx: StageContext, job: PipelineJob, openRemote: OpenRemote, keep: (session: GuestSession) => void): Promise<ConversionPlan> {
   const { request } = job;
   const { guest } = await readSource(ctx, request.source, { env: job.env });
   checkCancelled(ctx);
@@ -151,10 +149,8 @@ async function makePlan(ctx: StageContext, job: PipelineJob, openRemote: OpenRem
     const iso = await transferIso(ctx, job);
     checkCancelled(ctx);
     const session = await openSession(ctx, job, disks, remote, iso);
-    keep({ session, root: "", iso });
-    const guestFacts = await inspectInSession(ctx, session);
-    keep({ session, root: guestFacts.root, iso });
-    facts = guestFacts;
+    keep(session);
+    facts = await inspectInSession(ctx, session);
   }
   checkCancelled(ctx);
   const options = {
@@ -231,9 +227,9 @@ async function runOpened(ctx: StageContext, job: PipelineJob, openRemote: OpenRe
   // A stored plan (retry) is checked again: the allow-list may have changed since it was made.
   if (job.plan && !remoteSourceOf(job.request)) await assertSourcesAllowed(job.plan.disks.map((d) => d.source.path), job.sourceDirs, job.sourceDirsHint);
   const copyOnly = job.request.copyOnly === true;
-  let inspected: Inspected | undefined;
+  let session: GuestSession | undefined;
   try {
-    const plan = job.plan ?? (await makePlan(ctx, job, openRemote, (i) => (inspected = i)));
+    const plan = job.plan ?? (await makePlan(ctx, job, openRemote, (s) => (session = s)));
     if (job.request.dryRun) return { status: "planned", plan };
     await job.onPlanned?.(plan);
     checkCancelled(ctx);
@@ -242,22 +238,19 @@ async function runOpened(ctx: StageContext, job: PipelineJob, openRemote: OpenRe
     const install = async () => {
       if (!plan.software || copyOnly) return { installed: [], upgraded: [] };
       // A retry has no appliance yet: one is started (and inspects again) only if there is software to install.
-      if (!inspected && !plan.software.satisfied) {
-        const iso = await transferIso(ctx, job);
-        inspected = { session: await openSession(ctx, job, plan.disks.map((d) => d.source), remote, iso), root: "", iso };
-      }
-      const installed = inspected ? await installSoftware(ctx, inspected.session, { software: plan.software, iso: inspected.iso !== undefined, root: inspected.root || undefined }) : { installed: [], upgraded: [] };
-      await inspected?.session.close();
+      if (!session && !plan.software.satisfied) session = await openSession(ctx, job, plan.disks.map((d) => d.source), remote, await transferIso(ctx, job));
+      const installed = session ? await installSoftware(ctx, session, plan.software) : { installed: [], upgraded: [] };
+      await session?.close();
       checkCancelled(ctx);
       return installed;
     };
     // With software installed, the copy reads the overlays (the source plus what was installed).
     return await convertAndOutput(ctx, job, plan, install, (i, d) => {
-      const overlays = inspected?.session.changed ? inspected.session.overlays : undefined;
+      const overlays = session?.changed ? session.overlays : undefined;
       return overlays ? { source: (overlays[i] as { path: string }).path, format: "qcow2" } : { source: remote ? remote.qemuUri(d.source.path) : d.source.path, format: d.source.format };
     });
   } finally {
-    await inspected?.session.dispose();
+    await session?.dispose();
   }
 }
 

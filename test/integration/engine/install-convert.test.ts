@@ -83,7 +83,7 @@ describe("installSoftware", () => {
     const c = ctx();
     // A session whose every use throws.
     const untouchable = new Proxy({}, { get: (_, name) => { throw new Error(`the session was used (${String(name)})`); } }) as GuestSession;
-    const result = await installSoftware(c, untouchable, { software: satisfied, iso: false });
+    const result = await installSoftware(c, untouchable, satisfied);
     expect(result).toEqual({ installed: [], upgraded: [] });
     expect(c.lines).toContainEqual({ level: "info", message: "The virtio capability is already satisfied: nothing to install", stage: INSTALL_STAGE });
   });
@@ -102,7 +102,7 @@ describe("installSoftware failures", () => {
     expect(software.upgrade).toEqual(["lvm2"]);
     const c = ctx();
     const session = await GuestSession.open(c, [{ path: copy.disk, format: "raw" }], { iso });
-    const error = await installSoftware(c, session, { software, iso: true }).catch((e: unknown) => e);
+    const error = await installSoftware(c, session, software).catch((e: unknown) => e);
     await session.dispose();
     expect(error).toBeInstanceOf(InstallFailedError);
     const message = (error as Error).message;
