@@ -10,7 +10,7 @@ import { AgentRequestError, type AgentTransport } from "./transport.ts";
 
 function fromAppError(e: unknown): never {
   if (!isAppError(e)) throw new AgentRequestError("transient", e instanceof Error ? e.message : String(e));
-  const kind = e.code === "CONFLICT" ? "stale" : e.code === "UNAUTHENTICATED" || e.code === "FORBIDDEN" || e.code === "NOT_FOUND" ? "auth" : "invalid";
+  const kind = e.code === "CONFLICT" ? "stale" : e.code === "UNAUTHENTICATED" || e.code === "FORBIDDEN" || e.code === "NOT_FOUND" ? "auth" : e.code === "UNAVAILABLE" ? "transient" : "invalid";
   throw new AgentRequestError(kind, e.message, e.status);
 }
 

@@ -2,10 +2,18 @@
 // progress is sent at most twice a second (the newest event wins), both in the background so a
 // stage never waits on the network. flush() drains everything before the result is sent.
 //
-// Batching: one request in flight at a time. A line waits at most LINGER_MS for company before
-// it is sent; while a request is in flight, lines gather into the next one (up to MAX_BATCH). So
-// a quiet agent's lines leave within milliseconds, and a busy one sends few large batches (one
-// transaction and one room event per batch on the console) instead of many small ones.
+// Batching: up to MAX_IN_FLIGHT requests out at a time, each with the lines that follow on from
+// the one before it. A line waits at most LINGER_MS for company while a request slot is free;
+// a full batch (MAX_BATCH) leaves at once; when a request returns, the lines gathered meanwhile
+// leave in the next one. So a quiet agent's lines leave within milliseconds, and a busy one
+// sends few large batches (one statement and one room event per batch on the console), the
+// next already on its way while the console stores the one before: the console stores a batch
+// only after the one before it (by seq), so the lines keep their order.
+//
+// A request that fails (console down, a proxy error) puts its lines back in front, in seq order,
+// once every request out has answered: nothing more is sent meanwhile, so lines are never sent
+// out of order after a failure. They are retried on the next flush (same seqs: the console
+// stores each once). A stale attempt (409) drops everything.
 import type { LogLevel, ProgressEvent } from "../engine/context.ts";
 import { toSeqColumns } from "../log-columns.ts";
 import type { TLogLine } from "./protocol.ts";
@@ -14,87 +22,150 @@ import { AgentRequestError, type AgentTransport } from "./transport.ts";
 const FLUSH_MS = 500;
 const LINGER_MS = 20;
 const MAX_BATCH = 5000; // the protocol takes up to MAX_LOG_LINES
+const MAX_IN_FLIGHT = 2;
 /** How long close() keeps retrying lines the console did not take (matches the result's retries). */
 const CLOSE_RETRY_MS = 120_000;
 
 export type Reporter = {
   log(level: LogLevel, message: string, stage: string): void;
   progress(event: ProgressEvent): void;
-  /** Sends what is pending; resolves when sent (or given up on for a stale attempt). */
+  /** Sends what is pending; resolves when sent (or given up on for a stale attempt, or after a failed request: those lines stay pending). */
   flush(): Promise<void>;
+  /** Sends everything, retrying for up to closeRetryMs; resolves when every line was sent or given up on. */
   close(): Promise<void>;
 };
+
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+export type ReporterOptions = { closeRetryMs?: number; maxBatch?: number; maxInFlight?: number };
 
 export function createReporter(
   transport: AgentTransport,
   job: { agentId: string; conversionId: string; attempt: number },
   hooks: { onStale: (message: string) => void; onError: (message: string) => void },
-  closeRetryMs = CLOSE_RETRY_MS,
+  options: ReporterOptions | number = {},
 ): Reporter {
+  const opts = typeof options === "number" ? { closeRetryMs: options } : options;
+  const closeRetryMs = opts.closeRetryMs ?? CLOSE_RETRY_MS;
+  const maxBatch = opts.maxBatch ?? MAX_BATCH;
+  const maxInFlight = opts.maxInFlight ?? MAX_IN_FLIGHT;
   let seq = 0;
+  /** Lines not sent yet, in seq order. */
   let pending: TLogLine[] = [];
+  /** Batches out, in the order they were sent. */
+  const out: TLogLine[][] = [];
+  /** Lines of failed requests, put back in front of `pending` once nothing is out. */
+  let failed: TLogLine[] = [];
+  /** Failed requests so far (flush() stops at one). */
+  let failures = 0;
   let progress: ProgressEvent | undefined;
+  let progressOut: Promise<void> | undefined;
   let stale = false;
-  let chain: Promise<void> = Promise.resolve();
-  // A send queued behind the running one: later flush() calls share it (it sends whatever is
-  // pending when it starts), so a burst of lines never queues one promise per line.
-  let queued: Promise<void> | undefined;
   let linger: NodeJS.Timeout | undefined;
+  // Resolved (and replaced) whenever a request answers.
+  let answered = signal();
 
-  const send = async (): Promise<void> => {
-    if (stale) {
-      pending = [];
-      progress = undefined;
-      return;
-    }
-    try {
-      while (pending.length > 0) {
-        // Taken out before the request (lines logged meanwhile start a new array), put back in
-        // front when it fails.
-        const lines = pending.length <= MAX_BATCH ? pending : pending.slice(0, MAX_BATCH);
-        pending = lines === pending ? [] : pending.slice(MAX_BATCH);
-        await transport.logs({ ...job, lines: toSeqColumns(lines) }).catch((e: unknown) => {
-          pending = lines.concat(pending);
-          throw e;
-        });
-      }
-      if (progress) {
-        const event = progress;
-        progress = undefined;
-        await transport.progress({ ...job, progress: event }).catch((e: unknown) => {
-          if (!progress) progress = event; // keep it for the next try unless a newer one came
-          throw e;
-        });
-      }
-    } catch (e) {
-      if (e instanceof AgentRequestError && e.kind === "stale") {
-        stale = true;
-        pending = [];
-        hooks.onStale(e.message);
-      } else hooks.onError(e instanceof Error ? e.message : String(e));
-      // transient: the lines stay pending for the next flush (same seq: idempotent)
+  const goneStale = (message: string) => {
+    if (stale) return;
+    stale = true;
+    pending = [];
+    failed = [];
+    progress = undefined;
+    hooks.onStale(message);
+  };
+
+  const failedWith = (e: unknown) => {
+    if (e instanceof AgentRequestError && e.kind === "stale") goneStale(e.message);
+    else {
+      failures++;
+      hooks.onError(e instanceof Error ? e.message : String(e));
     }
   };
-  const flush = (): Promise<void> => {
+
+  /** Starts requests while a slot is free; `all`: also a batch short of maxBatch. */
+  const pump = (all: boolean) => {
+    while (!stale && failed.length === 0 && out.length < maxInFlight && pending.length > 0 && (all || pending.length >= maxBatch)) {
+      // Taken out before the request (lines logged meanwhile start a new array).
+      const lines = pending.length <= maxBatch ? pending : pending.slice(0, maxBatch);
+      pending = lines === pending ? [] : pending.slice(maxBatch);
+      out.push(lines);
+      transport.logs({ ...job, lines: toSeqColumns(lines) }).then(
+        () => settle(lines, undefined),
+        (e: unknown) => settle(lines, e ?? new Error("log request failed")),
+      );
+    }
+  };
+
+  const settle = (lines: TLogLine[], error: unknown) => {
+    out.splice(out.indexOf(lines), 1);
+    if (error !== undefined) {
+      failedWith(error);
+      if (!stale) failed.push(...lines);
+    }
+    if (failed.length > 0 && out.length === 0) {
+      // Every request has answered: the failed lines go back in front, in seq order (a later
+      // batch may have failed while an earlier one was stored, or the other way round).
+      pending = failed.sort((a, b) => a.seq - b.seq).concat(pending);
+      failed = [];
+    } else if (error === undefined) pump(true);
+    const done = answered;
+    answered = signal();
+    done.resolve();
+  };
+
+  /** Whether a line numbered below `below` is still pending or out. */
+  const unsent = (below: number) => (pending[0]?.seq ?? Infinity) < below || failed.length > 0 || out.some((b) => b[0]!.seq < below);
+
+  const sendProgress = async (): Promise<void> => {
+    while (progressOut) await progressOut;
+    if (!progress || stale) return;
+    const event = progress;
+    progress = undefined;
+    progressOut = transport.progress({ ...job, progress: event }).then(
+      () => undefined,
+      (e: unknown) => {
+        if (!progress) progress = event; // keep it for the next try unless a newer one came
+        failedWith(e);
+      },
+    );
+    await progressOut;
+    progressOut = undefined;
+  };
+
+  const flush = async (): Promise<void> => {
     if (linger) {
       clearTimeout(linger);
       linger = undefined;
     }
-    queued ??= chain = chain.then(() => {
-      queued = undefined;
-      return send();
-    });
-    return queued;
+    const below = seq;
+    const failuresBefore = failures;
+    for (;;) {
+      // A failed request: once every request out has answered, its lines are pending again,
+      // for the next flush (same seqs: idempotent).
+      if (failures !== failuresBefore && out.length === 0) return;
+      pump(true);
+      if (stale || !unsent(below)) break;
+      await answered.promise;
+    }
+    if (failures === failuresBefore) await sendProgress();
   };
   const timer = setInterval(() => void flush(), FLUSH_MS);
   timer.unref();
 
   return {
     log(level, message, stage) {
+      if (stale) return; // the attempt is over: nothing more is sent
       pending.push({ seq: seq++, at: new Date().toISOString(), level, stage, message });
-      if (pending.length >= MAX_BATCH) void flush();
-      else if (!linger && !queued) {
-        linger = setTimeout(() => void flush(), LINGER_MS);
+      if (pending.length >= maxBatch) pump(false);
+      else if (!linger && out.length < maxInFlight) {
+        linger = setTimeout(() => {
+          linger = undefined;
+          pump(true);
+        }, LINGER_MS);
         linger.unref();
       }
     },
@@ -108,11 +179,12 @@ export function createReporter(
       // result after them is (runtime.ts: about two minutes), so an attempt that ends during
       // an outage still arrives whole once the console answers again.
       const until = Date.now() + closeRetryMs;
-      while ((pending.length > 0 || progress) && !stale) {
+      const left = () => pending.length + out.reduce((n, b) => n + b.length, 0) + failed.length;
+      while ((left() > 0 || progress) && !stale) {
         await flush();
-        if (pending.length === 0 && !progress) break;
+        if (left() === 0 && !progress) break;
         if (Date.now() > until) {
-          hooks.onError(`gave up sending ${pending.length} log line(s) after ${Math.round(closeRetryMs / 1000)} s`);
+          hooks.onError(`gave up sending ${left()} log line(s) after ${Math.round(closeRetryMs / 1000)} s`);
           break;
         }
         await new Promise((r) => setTimeout(r, 1000));

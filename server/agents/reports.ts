@@ -3,6 +3,7 @@
 // line number), progress, and the
 // outputs it is about to create. Each is refused for an attempt that is no longer live.
 import { sqlPool, type Db } from "../db/client.ts";
+import { AppError } from "../errors.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { outputsOf, staleAttempt } from "./queue.ts";
 import { fromSeqColumns } from "../log-columns.ts";
@@ -22,12 +23,17 @@ const APPEND_SQL = `
     WHERE id = $1::text AND attempt = $2::int AND agent_id = $3::text AND status = 'running' FOR UPDATE
   ), top AS (
     SELECT coalesce(max(seq), -1) AS seq FROM conversion_logs WHERE conversion_id = $1::text AND attempt = $2::int
+  ), gate AS (
+    -- The batch's first line not stored yet must follow on from the attempt's stored ones: a
+    -- batch that overtook the one before it (an agent keeps two in flight) stores nothing yet.
+    SELECT top.seq AS top, (SELECT min(s) FROM unnest($4::int[]) s WHERE s > top.seq) AS first_new FROM top
   ), fresh AS (
     SELECT u.seq, u.at, u.level, u.stage, u.message, (live.log_lines + row_number() OVER (ORDER BY u.seq))::int AS line
-    FROM live, top, unnest($4::int[], $5::timestamptz[], $6::text[], $7::text[], $8::text[]) AS u(seq, at, level, stage, message)
-    -- A seq above the attempt's highest stored one is new (the usual case: one probe of the
-    -- index for the batch); only the others are looked up one by one.
-    WHERE u.seq > top.seq OR NOT EXISTS (SELECT 1 FROM conversion_logs l WHERE l.conversion_id = $1::text AND l.attempt = $2::int AND l.seq = u.seq)
+    FROM live, gate, unnest($4::int[], $5::timestamptz[], $6::text[], $7::text[], $8::text[]) AS u(seq, at, level, stage, message)
+    WHERE (gate.first_new IS NULL OR gate.first_new = gate.top + 1)
+      -- A seq above the attempt's highest stored one is new (the usual case: one probe of the
+      -- index for the batch); only the others are looked up one by one.
+      AND (u.seq > gate.top OR NOT EXISTS (SELECT 1 FROM conversion_logs l WHERE l.conversion_id = $1::text AND l.attempt = $2::int AND l.seq = u.seq))
   ), stored AS (
     INSERT INTO conversion_logs (conversion_id, attempt, seq, line, at, level, stage, message)
     SELECT $1::text, $2::int, seq, line, at, level, stage, message FROM fresh
@@ -35,8 +41,78 @@ const APPEND_SQL = `
   ), counted AS (
     UPDATE conversions SET log_lines = (SELECT max(line) FROM fresh) WHERE id = $1::text AND EXISTS (SELECT 1 FROM fresh)
   )
-  SELECT (SELECT log_lines FROM live) AS base, s.seqs, s.lines
-  FROM (SELECT array_agg(seq ORDER BY seq) AS seqs, array_agg(line ORDER BY seq) AS lines FROM stored) s`;
+  SELECT (SELECT log_lines FROM live) AS base, gate.top, gate.first_new, s.seqs, s.lines
+  FROM gate, (SELECT array_agg(seq ORDER BY seq) AS seqs, array_agg(line ORDER BY seq) AS lines FROM stored) s`;
+
+/** How long a batch that came before the one preceding it waits for it, at most, before its request fails (the agent sends it again). */
+const EARLY_WAIT_MS = 5_000;
+
+// Appends of one attempt's lines in this process run one at a time, the lowest seq first, and
+// each begins after the one before it committed (so its statement sees those lines). Batches
+// that arrived before the batch preceding them wait here for a stored one, or poll (the
+// preceding batch may go to another console process). On globalThis: Next's route handlers and
+// server.ts (the embedded agent) load this module in different module graphs.
+type Turns = { busy: boolean; queue: { first: number; go: () => void }[]; stored: (() => void)[] };
+const turnsHolder = globalThis as unknown as { __ferryLogTurns?: Map<string, Turns> };
+const turns = (turnsHolder.__ferryLogTurns ??= new Map<string, Turns>());
+
+function turnsOf(key: string): Turns {
+  let t = turns.get(key);
+  if (!t) turns.set(key, (t = { busy: false, queue: [], stored: [] }));
+  return t;
+}
+
+function forgetIfIdle(key: string, t: Turns): void {
+  if (!t.busy && t.queue.length === 0 && t.stored.length === 0 && turns.get(key) === t) turns.delete(key);
+}
+
+/** Runs `run` when no other append of `key` runs in this process; waiting ones go lowest `first` seq first. */
+async function inTurn<T>(key: string, first: number, run: () => Promise<T>): Promise<T> {
+  const t = turnsOf(key);
+  if (t.busy) {
+    await new Promise<void>((go) => {
+      const at = t.queue.findIndex((w) => w.first > first);
+      t.queue.splice(at < 0 ? t.queue.length : at, 0, { first, go });
+    });
+  }
+  t.busy = true;
+  try {
+    return await run();
+  } finally {
+    const next = t.queue.shift();
+    if (next) next.go();
+    else {
+      t.busy = false;
+      forgetIfIdle(key, t);
+    }
+  }
+}
+
+/** Wakes the batches of `key` waiting for an earlier one to be stored. */
+function wakeStored(key: string): void {
+  const t = turns.get(key);
+  if (t) for (const wake of t.stored.splice(0)) wake();
+}
+
+/** Waits until a batch of `key` is stored in this process, or `ms` passed. */
+function storedOrAfter(key: string, ms: number): Promise<void> {
+  const t = turnsOf(key);
+  return new Promise<void>((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      const i = t.stored.indexOf(wake);
+      if (i >= 0) t.stored.splice(i, 1);
+      forgetIfIdle(key, t);
+      resolve();
+    }, ms);
+    t.stored.push(wake);
+  });
+}
+
+type AppendRow = { base: number | null; top: number; first_new: number | null; seqs: number[] | null; lines: number[] | null };
 
 export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored: number }> {
   // Repeats within the batch are dropped here, lines already stored (a resent batch) in SQL.
@@ -44,37 +120,53 @@ export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored
   for (const l of fromSeqColumns(batch.lines)) if (!bySeq.has(l.seq)) bySeq.set(l.seq, l);
   const lines = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   const { conversionId: id, attempt, agentId } = batch;
-  // One statement, so one round trip and no interactive transaction: it locks the conversion
-  // row (FOR UPDATE: batches of one conversion are serialized, so line numbers are given in
-  // commit order and a live view never sees line N + 1 committed before line N; a result or an
-  // interruption cannot slip in between), numbers the lines not stored yet from the counter,
-  // inserts them with one array per column (unnest, not 8 bind parameters per line) and moves
-  // the counter. A resent batch racing its original fails on the (conversion, attempt, seq) key
-  // and is sent again by the agent, which then finds its lines stored.
-  // Sent through the client's plain `pg` pool, not $queryRaw: Prisma's raw-query path cost
-  // about a third of the time of this statement (README, "Live logs and history").
-  const { rows } = await sqlPool(client).query<{ base: number | null; seqs: number[] | null; lines: number[] | null }>(APPEND_SQL, [
-    id,
-    attempt,
-    agentId,
-    lines.map((l) => l.seq),
-    lines.map((l) => l.at),
-    lines.map((l) => l.level),
-    lines.map((l) => l.stage),
-    lines.map((l) => l.message),
-  ]);
-  const result = rows[0];
-  if (result?.base === null || result?.base === undefined) throw staleAttempt(id, attempt);
-  // The line numbers the statement gave, by seq (a resent batch's stored lines are absent).
-  const numbered = new Map<number, number>();
-  (result.seqs ?? []).forEach((seq, i) => numbered.set(seq, result.lines![i]!));
-  const published: PublishedLogLine[] = [];
-  for (const l of lines) {
-    const line = numbered.get(l.seq);
-    if (line !== undefined) published.push({ line, attempt, seq: l.seq, at: l.at, level: l.level, stage: l.stage, message: l.message });
+  const key = `${attempt}:${id}`;
+  const params = [id, attempt, agentId, lines.map((l) => l.seq), lines.map((l) => l.at), lines.map((l) => l.level), lines.map((l) => l.stage), lines.map((l) => l.message)];
+  const until = Date.now() + EARLY_WAIT_MS;
+  for (let pause = 20; ; pause = Math.min(pause * 2, 500)) {
+    const stored = await inTurn(key, lines[0]?.seq ?? 0, async () => {
+      // One statement, so one round trip and no interactive transaction: it locks the
+      // conversion row (FOR UPDATE: batches of one conversion are serialized, so line numbers
+      // are given in commit order and a live view never sees line N + 1 committed before line
+      // N; a result or an interruption cannot slip in between), refuses a batch that does not
+      // follow on from the stored lines (it waits below), numbers the lines not stored yet from
+      // the counter in seq order, inserts them with one array per column (unnest, not 8 bind
+      // parameters per line) and moves the counter. A resent batch racing its original fails
+      // on the (conversion, attempt, seq) key and is sent again by the agent, which then finds
+      // its lines stored.
+      // Sent through the client's plain `pg` pool, not $queryRaw: Prisma's raw-query path cost
+      // about a third of the time of this statement (README, "Live logs and history").
+      const { rows } = await sqlPool(client).query<AppendRow>(APPEND_SQL, params);
+      const result = rows[0];
+      if (result?.base === null || result?.base === undefined) throw staleAttempt(id, attempt);
+      if (result.first_new !== null && result.first_new !== result.top + 1) return { early: result, stored: 0 };
+      // The line numbers the statement gave, by seq (a resent batch's stored lines are absent).
+      const numbered = new Map<number, number>();
+      (result.seqs ?? []).forEach((seq, i) => numbered.set(seq, result.lines![i]!));
+      const published: PublishedLogLine[] = [];
+      for (const l of lines) {
+        const line = numbered.get(l.seq);
+        if (line !== undefined) published.push({ line, attempt, seq: l.seq, at: l.at, level: l.level, stage: l.stage, message: l.message });
+      }
+      // Published in its turn: this process hands batches on in line order.
+      if (published.length > 0) publishConversionUpdate({ type: "logs", conversionId: id, attempt, lines: published });
+      return { early: undefined, stored: published.length };
+    });
+    if (!stored.early) {
+      if (stored.stored > 0) wakeStored(key);
+      return { stored: stored.stored };
+    }
+    // It overtook the batch before it: wait for that one (stored here, or by another console
+    // process: polled), then try again; the agent sends it again if it never comes.
+    const left = until - Date.now();
+    if (left <= 0) {
+      throw new AppError(
+        "UNAVAILABLE",
+        `Log lines of attempt ${attempt} of conversion ${id} from seq ${stored.early.first_new} on came before the lines after seq ${stored.early.top}: send those first.`,
+      );
+    }
+    await storedOrAfter(key, Math.min(pause, left));
   }
-  if (published.length > 0) publishConversionUpdate({ type: "logs", conversionId: id, attempt, lines: published });
-  return { stored: published.length };
 }
 
 export async function recordProgress(client: Db, input: TProgress): Promise<void> {
