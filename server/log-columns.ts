@@ -108,3 +108,53 @@ export function fromLiveColumns(c: LiveLogColumns): NumberedLogLine[] {
   const attempt = fromRuns(c.attempt);
   return fromColumns(c, (i, at, level, stage, message) => ({ line: line[i]!, attempt: attempt[i]!, at, level, stage, message }));
 }
+
+/** The first and last line numbers of a live batch (its lines ascend). */
+export function liveLineSpan(c: LiveLogColumns): { first: number; last: number } {
+  const head = c.line[0];
+  const tail = c.line[c.line.length - 1];
+  if (!head || !tail) return { first: 0, last: -1 };
+  return { first: head[0], last: tail[0] + tail[1] - 1 };
+}
+
+function dropRuns<T>(runs: Runs<T>, k: number): Runs<T> {
+  const out: Runs<T> = [];
+  for (const [v, n] of runs) {
+    if (k >= n) k -= n;
+    else {
+      out.push([v, n - k]);
+      k = 0;
+    }
+  }
+  return out;
+}
+
+function dropRanges(ranges: Ranges, k: number): Ranges {
+  const out: Ranges = [];
+  for (const [first, n] of ranges) {
+    if (k >= n) k -= n;
+    else {
+      out.push([first + k, n - k]);
+      k = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * A live batch without its lines numbered `through` or below (its lines ascend), without
+ * decoding it: the columns are cut, not rebuilt line by line. Undefined when nothing is left.
+ */
+export function liveLinesAfter(c: LiveLogColumns, through: number): LiveLogColumns | undefined {
+  let skip = 0;
+  for (const [first, n] of c.line) {
+    if (first + n - 1 <= through) skip += n;
+    else {
+      if (first <= through) skip += through - first + 1;
+      break;
+    }
+  }
+  if (skip === 0) return c;
+  if (skip >= c.message.length) return undefined;
+  return { line: dropRanges(c.line, skip), attempt: dropRuns(c.attempt, skip), at: dropRuns(c.at, skip), level: dropRuns(c.level, skip), stage: dropRuns(c.stage, skip), message: c.message.slice(skip) };
+}

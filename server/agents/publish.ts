@@ -3,13 +3,24 @@
 // setConversionPublisher (a globalThis holder: Next's route handlers and server.ts load this
 // module in different module graphs and must reach the same publisher).
 import type { ProgressEvent } from "../engine/context.ts";
+import { fromLiveColumns, fromRanges, type LiveLogColumns, type NumberedLogLine, type Ranges } from "../log-columns.ts";
 
-/** `line`: the line's number within the conversion (1, 2, 3, ... across attempts, no holes). */
-export type PublishedLogLine = { line: number; attempt: number; seq: number; at: string; level: string; stage: string; message: string };
+/**
+ * A stored batch as columns (server/log-columns.ts): `line`, each line's number within the
+ * conversion (1, 2, 3, ... across attempts, no holes), and `seq`, its number within the attempt.
+ */
+export type PublishedLogColumns = LiveLogColumns & { seq: Ranges };
+export type PublishedLogLine = NumberedLogLine & { seq: number };
+
+/** A published batch's lines, one object each (tests; the console passes the columns on). */
+export function publishedLines(columns: PublishedLogColumns): PublishedLogLine[] {
+  const seq = fromRanges(columns.seq);
+  return fromLiveColumns(columns).map((l, i) => ({ ...l, seq: seq[i]! }));
+}
 
 export type ConversionUpdate =
   | { type: "status"; conversionId: string; status: string; attempt: number; agentId: string | null; errorCode?: string | null; error?: string | null }
-  | { type: "logs"; conversionId: string; attempt: number; lines: PublishedLogLine[] }
+  | { type: "logs"; conversionId: string; attempt: number; columns: PublishedLogColumns }
   | { type: "progress"; conversionId: string; attempt: number; progress: ProgressEvent }
   | { type: "agent"; agentId: string; name: string; event: "registered" | "silent" | "heartbeat" };
 

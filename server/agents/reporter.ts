@@ -66,6 +66,8 @@ export function createReporter(
   let progressOut: Promise<void> | undefined;
   let stale = false;
   let linger: NodeJS.Timeout | undefined;
+  let atMs = -1;
+  let at = "";
   // Resolved (and replaced) whenever a request answers.
   let answered = signal();
 
@@ -159,7 +161,10 @@ export function createReporter(
   return {
     log(level, message, stage) {
       if (stale) return; // the attempt is over: nothing more is sent
-      pending.push({ seq: seq++, at: new Date().toISOString(), level, stage, message });
+      // One ISO string per millisecond, not per line (a flood logs dozens a millisecond).
+      const ms = Date.now();
+      if (ms !== atMs) [atMs, at] = [ms, new Date(ms).toISOString()];
+      pending.push({ seq: seq++, at, level, stage, message });
       if (pending.length >= maxBatch) pump(false);
       else if (!linger && out.length < maxInFlight) {
         linger = setTimeout(() => {

@@ -6,9 +6,10 @@ import { sqlPool, type Db } from "../db/client.ts";
 import { AppError } from "../errors.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { outputsOf, staleAttempt } from "./queue.ts";
-import { fromSeqColumns } from "../log-columns.ts";
+import { rangesArray, runsArray, textArray } from "../db/array-literal.ts";
+import { fromSeqColumns, toLiveColumns, toRanges, toSeqColumns, type SeqLogColumns } from "../log-columns.ts";
 import type { TLogBatch, TLogLine, TOutputs, TProgress } from "./protocol.ts";
-import { publishConversionUpdate, type PublishedLogLine } from "./publish.ts";
+import { publishConversionUpdate, type PublishedLogColumns } from "./publish.ts";
 import { TX } from "./settings.ts";
 
 type Live = { agentId: string; conversionId: string; attempt: number };
@@ -41,8 +42,12 @@ const APPEND_SQL = `
   ), counted AS (
     UPDATE conversions SET log_lines = (SELECT max(line) FROM fresh) WHERE id = $1::text AND EXISTS (SELECT 1 FROM fresh)
   )
-  SELECT (SELECT log_lines FROM live) AS base, gate.top, gate.first_new, s.seqs, s.lines
-  FROM gate, (SELECT array_agg(seq ORDER BY seq) AS seqs, array_agg(line ORDER BY seq) AS lines FROM stored) s`;
+  -- Which seq got which line only when some lines of the batch were stored before (a resend):
+  -- otherwise they are the batch's seqs, in order, numbered from base + 1.
+  SELECT (SELECT log_lines FROM live) AS base, gate.top, gate.first_new, s.n,
+    CASE WHEN s.n < cardinality($4::int[]) THEN (SELECT array_agg(seq ORDER BY seq) FROM stored) END AS seqs,
+    CASE WHEN s.n < cardinality($4::int[]) THEN (SELECT array_agg(line ORDER BY seq) FROM stored) END AS lines
+  FROM gate, (SELECT count(*)::int AS n FROM stored) s`;
 
 /** How long a batch that came before the one preceding it waits for it, at most, before its request fails (the agent sends it again). */
 const EARLY_WAIT_MS = 5_000;
@@ -112,19 +117,32 @@ function storedOrAfter(key: string, ms: number): Promise<void> {
   });
 }
 
-type AppendRow = { base: number | null; top: number; first_new: number | null; seqs: number[] | null; lines: number[] | null };
+type AppendRow = { base: number | null; top: number; first_new: number | null; n: number; seqs: number[] | null; lines: number[] | null };
+
+/** A batch with ascending seqs, each once: as it came (the usual case), else sorted with repeats dropped (the first wins). */
+function inSeqOrder(c: SeqLogColumns): SeqLogColumns {
+  let last = -1;
+  for (const [first, n] of c.seq) {
+    if (first <= last) {
+      const bySeq = new Map<number, TLogLine>();
+      for (const l of fromSeqColumns(c)) if (!bySeq.has(l.seq)) bySeq.set(l.seq, l);
+      return toSeqColumns([...bySeq.values()].sort((a, b) => a.seq - b.seq));
+    }
+    last = first + n - 1;
+  }
+  return c;
+}
 
 export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored: number }> {
-  // Repeats within the batch are dropped here, lines already stored (a resent batch) in SQL.
-  const bySeq = new Map<number, TLogLine>();
-  for (const l of fromSeqColumns(batch.lines)) if (!bySeq.has(l.seq)) bySeq.set(l.seq, l);
-  const lines = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   const { conversionId: id, attempt, agentId } = batch;
+  const c = inSeqOrder(batch.lines);
+  const count = c.message.length;
   const key = `${attempt}:${id}`;
-  const params = [id, attempt, agentId, lines.map((l) => l.seq), lines.map((l) => l.at), lines.map((l) => l.level), lines.map((l) => l.stage), lines.map((l) => l.message)];
+  // The columns as array literals, built from the runs as they came (array-literal.ts).
+  const params = [id, attempt, agentId, rangesArray(c.seq), runsArray(c.at), runsArray(c.level), runsArray(c.stage), textArray(c.message)];
   const until = Date.now() + EARLY_WAIT_MS;
   for (let pause = 20; ; pause = Math.min(pause * 2, 500)) {
-    const stored = await inTurn(key, lines[0]?.seq ?? 0, async () => {
+    const stored = await inTurn(key, c.seq[0]?.[0] ?? 0, async () => {
       // One statement, so one round trip and no interactive transaction: it locks the
       // conversion row (FOR UPDATE: batches of one conversion are serialized, so line numbers
       // are given in commit order and a live view never sees line N + 1 committed before line
@@ -140,17 +158,16 @@ export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored
       const result = rows[0];
       if (result?.base === null || result?.base === undefined) throw staleAttempt(id, attempt);
       if (result.first_new !== null && result.first_new !== result.top + 1) return { early: result, stored: 0 };
-      // The line numbers the statement gave, by seq (a resent batch's stored lines are absent).
-      const numbered = new Map<number, number>();
-      (result.seqs ?? []).forEach((seq, i) => numbered.set(seq, result.lines![i]!));
-      const published: PublishedLogLine[] = [];
-      for (const l of lines) {
-        const line = numbered.get(l.seq);
-        if (line !== undefined) published.push({ line, attempt, seq: l.seq, at: l.at, level: l.level, stage: l.stage, message: l.message });
+      if (result.n > 0) {
+        // Published in its turn: this process hands batches on in line order. The usual batch
+        // goes on as the columns it came in (no line objects): its lines are base + 1, ...
+        const columns: PublishedLogColumns =
+          result.n === count
+            ? { seq: c.seq, line: [[result.base + 1, result.n]], attempt: [[attempt, result.n]], at: c.at, level: c.level, stage: c.stage, message: c.message }
+            : publishedColumns(c, attempt, result.seqs ?? [], result.lines ?? []);
+        publishConversionUpdate({ type: "logs", conversionId: id, attempt, columns });
       }
-      // Published in its turn: this process hands batches on in line order.
-      if (published.length > 0) publishConversionUpdate({ type: "logs", conversionId: id, attempt, lines: published });
-      return { early: undefined, stored: published.length };
+      return { early: undefined, stored: result.n };
     });
     if (!stored.early) {
       if (stored.stored > 0) wakeStored(key);
@@ -167,6 +184,17 @@ export async function appendLogs(client: Db, batch: TLogBatch): Promise<{ stored
     }
     await storedOrAfter(key, Math.min(pause, left));
   }
+}
+
+/** The lines of a resent batch that were not stored before, with the numbers they got. */
+function publishedColumns(c: SeqLogColumns, attempt: number, seqs: number[], lines: number[]): PublishedLogColumns {
+  const line = new Map<number, number>();
+  seqs.forEach((seq, k) => line.set(seq, lines[k]!));
+  const out = fromSeqColumns(c).flatMap((l) => {
+    const n = line.get(l.seq);
+    return n === undefined ? [] : [{ ...l, line: n, attempt }];
+  });
+  return { seq: toRanges(out.map((l) => l.seq)), ...toLiveColumns(out) };
 }
 
 export async function recordProgress(client: Db, input: TProgress): Promise<void> {

@@ -7,9 +7,9 @@
 // are rows first), so a lost relay message costs a query, not a line.
 import type { Db } from "../db/client.ts";
 import { logger } from "../log.ts";
-import { toLiveColumns } from "../log-columns.ts";
+import { fromLiveColumns, liveLineSpan, liveLinesAfter, toLiveColumns, type LiveLogColumns } from "../log-columns.ts";
 import { conversionRoom } from "./events.ts";
-import { readLinesAfter, type LiveLogLine } from "./log-store.ts";
+import { readLinesAfter } from "./log-store.ts";
 import type { RealtimeServer } from "./socket-server.ts";
 
 const log = logger("realtime");
@@ -20,22 +20,24 @@ type Held = {
   start: number;
   /** The last line sent to the room, in order. */
   last: number;
-  waiting: Map<number, LiveLogLine[]>;
+  /** Batches waiting for a gap before them, by first line. */
+  waiting: Map<number, LiveLogColumns>;
   timer: NodeJS.Timeout | undefined;
   /** Gaps given up on (the database read failed): their lines were never sent. */
   lost: [number, number][];
 };
 
 export type LogRelay = {
-  /** A committed batch (ascending, dense line numbers) for this process's watchers. */
-  accept(conversionId: string, lines: LiveLogLine[]): void;
+  /** A committed batch (ascending, dense line numbers) for this process's watchers, as columns: passed on as they are. */
+  accept(conversionId: string, columns: LiveLogColumns): void;
   stop(): void;
 };
 
 export function createLogRelay(io: RealtimeServer, client: () => Db): LogRelay {
   const state = new Map<string, Held>();
-  // Encoded once per batch, written to every watcher (socket.io serializes a room emit once).
-  const emit = (id: string, lines: LiveLogLine[]) => io.local.to(conversionRoom(id)).emit("conversion:logs", { id, columns: toLiveColumns(lines) });
+  // Written once per batch to every watcher (socket.io serializes a room emit once); the
+  // columns go out as they came unless a part was sent already.
+  const emit = (id: string, columns: LiveLogColumns) => io.local.to(conversionRoom(id)).emit("conversion:logs", { id, columns });
 
   const drain = (id: string, s: Held) => {
     for (;;) {
@@ -44,14 +46,14 @@ export function createLogRelay(io: RealtimeServer, client: () => Db): LogRelay {
       for (const [first, held] of [...s.waiting]) {
         if (first > s.last) continue;
         s.waiting.delete(first);
-        const rest = held.filter((l) => l.line > s.last);
-        if (rest.length > 0) s.waiting.set(rest[0]!.line, rest);
+        const rest = liveLinesAfter(held, s.last);
+        if (rest) s.waiting.set(liveLineSpan(rest).first, rest);
       }
       const next = s.waiting.get(s.last + 1);
       if (!next) break;
       s.waiting.delete(s.last + 1);
       emit(id, next);
-      s.last = next[next.length - 1]!.line;
+      s.last = liveLineSpan(next).last;
     }
     if (s.waiting.size === 0 && s.timer) {
       clearTimeout(s.timer);
@@ -71,7 +73,7 @@ export function createLogRelay(io: RealtimeServer, client: () => Db): LogRelay {
       // lines still unsent, following on from the last one sent, go out now.
       const gap = read.filter((l) => l.line > s.last);
       if (gap.length > 0 && gap[0]!.line === s.last + 1) {
-        emit(id, gap);
+        emit(id, toLiveColumns(gap));
         s.last = gap[gap.length - 1]!.line;
       }
     } catch (e) {
@@ -87,9 +89,9 @@ export function createLogRelay(io: RealtimeServer, client: () => Db): LogRelay {
   };
 
   return {
-    accept(id, lines) {
-      const first = lines[0];
-      if (!first) return;
+    accept(id, columns) {
+      const { first } = liveLineSpan(columns);
+      if (columns.message.length === 0) return;
       if (!io.of("/").adapter.rooms.get(conversionRoom(id))?.size) {
         // Nobody watches it here: forget it (a later subscriber starts from its replay).
         const s = state.get(id);
@@ -98,19 +100,19 @@ export function createLogRelay(io: RealtimeServer, client: () => Db): LogRelay {
         return;
       }
       let s = state.get(id);
-      if (!s) state.set(id, (s = { start: first.line, last: first.line - 1, waiting: new Map(), timer: undefined, lost: [] }));
-      if (first.line <= s.last) {
+      if (!s) state.set(id, (s = { start: first, last: first - 1, waiting: new Map(), timer: undefined, lost: [] }));
+      if (first <= s.last) {
         // Late: a batch whose gap was already read from the database (its lines went out then:
         // not again), or one from before the first batch this process saw (never sent here: the
         // page keeps the lines it lacks), or one from a gap given up on.
         const held = s;
-        const unsent = lines.filter((l) => l.line <= held.last && (l.line < held.start || held.lost.some(([a, b]) => l.line >= a && l.line <= b)));
-        if (unsent.length > 0) emit(id, unsent);
-        const rest = lines.filter((l) => l.line > held.last);
-        if (rest.length === 0) return;
-        lines = rest;
+        const unsent = fromLiveColumns(columns).filter((l) => l.line <= held.last && (l.line < held.start || held.lost.some(([a, b]) => l.line >= a && l.line <= b)));
+        if (unsent.length > 0) emit(id, toLiveColumns(unsent));
+        const rest = liveLinesAfter(columns, held.last);
+        if (!rest) return;
+        columns = rest;
       }
-      s.waiting.set(lines[0]!.line, lines);
+      s.waiting.set(liveLineSpan(columns).first, columns);
       drain(id, s);
       if (s.waiting.size > 0 && !s.timer) {
         const held = s;

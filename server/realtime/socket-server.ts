@@ -8,7 +8,6 @@ import { isRole } from "../auth/roles.ts";
 import { logger } from "../log.ts";
 import { db } from "../db/client.ts";
 import { setConversionPublisher } from "../agents/publish.ts";
-import { fromLiveColumns } from "../log-columns.ts";
 import { usePostgresAdapter, type AdapterKind } from "./adapter.ts";
 import { registerConversionHandlers } from "./conversion-room.ts";
 import { createLogRelay } from "./log-relay.ts";
@@ -61,7 +60,7 @@ export function attachRealtime(http: HttpServer, options: RealtimeOptions = {}):
   const stopRooms = registerConversionHandlers(io, db);
   const relay = createLogRelay(io, db);
   const shared = options.adapter === "postgres" && Boolean(options.databaseUrl);
-  if (shared) io.on("conversion:logs", (p) => relay.accept(p.id, fromLiveColumns(p.columns)));
+  if (shared) io.on("conversion:logs", (p) => relay.accept(p.id, p.columns));
   setConversionPublisher(realtimePublisher(io, relay, shared));
   holder.__ferryIo = io;
   const stop = async () => {

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startConsoleAgents } from "../../../server/agents/embedded.ts";
-import { setConversionPublisher, type ConversionUpdate } from "../../../server/agents/publish.ts";
+import { publishedLines, setConversionPublisher, type ConversionUpdate } from "../../../server/agents/publish.ts";
 import { copyRunner } from "../../../server/agents/runners.ts";
 import type { Db } from "../../../server/db/client.ts";
 import { freshDatabase } from "../db.ts";
@@ -60,7 +60,7 @@ describe("the embedded agent", () => {
       const mine = updates.filter((u) => "conversionId" in u && u.conversionId === id);
       expect(mine[0]).toMatchObject({ type: "status", status: "running", attempt: 1 });
       expect(mine.at(-1)).toMatchObject({ type: "status", status: "succeeded", attempt: 1 });
-      const lines = mine.flatMap((u) => (u.type === "logs" ? u.lines : []));
+      const lines = mine.flatMap((u) => (u.type === "logs" ? publishedLines(u.columns) : []));
       expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i));
       expect(lines.map((l) => l.message)).toContain("Transferring storage volume one-sda: 1073741824 bytes");
       const progress = mine.flatMap((u) => (u.type === "progress" ? [u.progress] : []));

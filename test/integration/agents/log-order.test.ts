@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { handleAgentRequest, type AgentOperation } from "../../../server/agents/api.ts";
 import { readCapabilities } from "../../../server/agents/capabilities.ts";
-import { setConversionPublisher, type ConversionUpdate } from "../../../server/agents/publish.ts";
+import { publishedLines, setConversionPublisher, type ConversionUpdate } from "../../../server/agents/publish.ts";
 import { interruptRunning } from "../../../server/agents/queue.ts";
 import { createReporter } from "../../../server/agents/reporter.ts";
 import { createAgentToken } from "../../../server/agents/tokens.ts";
@@ -96,7 +96,7 @@ async function stored(id: string) {
 
 /** Line numbers of the batches published for live views, in the order they were published. */
 function liveLines(id: string): number[] {
-  return published.flatMap((u) => (u.type === "logs" && u.conversionId === id ? u.lines.map((l) => l.line) : []));
+  return published.flatMap((u) => (u.type === "logs" && u.conversionId === id ? publishedLines(u.columns).map((l) => l.line) : []));
 }
 
 const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -255,5 +255,39 @@ describe("the console", () => {
     const lines = await stored(id);
     expect(lines.map((l) => l.seq)).toEqual(upTo(200));
     expect(lines.map((l) => l.line)).toEqual(upTo(200).map((s) => s + 1));
+    expect(liveLines(id)).toEqual(upTo(200).map((s) => s + 1));
+  });
+
+  test("lines are stored and shown exactly as logged: quotes, backslashes, braces, commas, NULL, empty and non-ASCII text", async () => {
+    const { id, job } = await running("text");
+    const texts = ['say "hi"', "C:\\Windows\\System32", "back\\slash at the end\\", "{a,b}", "NULL", "", "  spaced  ", "tab\there", "naïve café 日本語 🚀", "comma, then \"quote\\\""];
+    const at = new Date().toISOString();
+    const lines = texts.map((message, seq) => ({ seq, at, level: "info" as const, stage: seq % 2 ? 'stage "odd"' : "copy {x}", message }));
+    const res = await fetch(`${front.url}/api/agent/logs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ ...job, lines: toSeqColumns(lines) }),
+    });
+    expect(await res.json()).toEqual({ stored: texts.length });
+    const rows = await prisma.conversionLog.findMany({ where: { conversionId: id }, orderBy: { line: "asc" }, select: { message: true, stage: true, at: true } });
+    expect(rows.map((r) => r.message)).toEqual(texts);
+    expect(rows.map((r) => r.stage)).toEqual(lines.map((l) => l.stage));
+    expect(rows.every((r) => r.at.toISOString() === at)).toBe(true);
+    const live = published.flatMap((u) => (u.type === "logs" && u.conversionId === id ? publishedLines(u.columns) : []));
+    expect(live.map((l) => l.message)).toEqual(texts);
+  });
+
+  test("a batch with its seqs out of order and repeated is stored once per seq, numbered in seq order", async () => {
+    const { id, job } = await running("shuffled");
+    const at = new Date().toISOString();
+    const lines = [2, 0, 1, 0, 3].map((seq) => ({ seq, at, level: "info" as const, stage: "copy", message: message(seq) }));
+    const res = await fetch(`${front.url}/api/agent/logs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ ...job, lines: toSeqColumns(lines) }),
+    });
+    expect(await res.json()).toEqual({ stored: 4 });
+    expect((await stored(id)).map((l) => [l.line, l.seq, l.message])).toEqual(upTo(4).map((s) => [s + 1, s, message(s)]));
+    expect(liveLines(id)).toEqual([1, 2, 3, 4]);
   });
 });

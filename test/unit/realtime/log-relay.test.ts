@@ -4,7 +4,7 @@
 // nor the gap read of a batch that came while the database answered (CI saw 105,000).
 import { afterEach, describe, expect, test, vi } from "vitest";
 import type { Db } from "../../../server/db/client.ts";
-import { fromLiveColumns, type LiveLogColumns } from "../../../server/log-columns.ts";
+import { fromLiveColumns, toLiveColumns, type LiveLogColumns } from "../../../server/log-columns.ts";
 import type { LiveLogLine } from "../../../server/realtime/log-store.ts";
 import type { RealtimeServer } from "../../../server/realtime/socket-server.ts";
 
@@ -20,7 +20,9 @@ vi.mock("../../../server/realtime/log-store.ts", () => ({
 const { createLogRelay } = await import("../../../server/realtime/log-relay.ts");
 
 const line = (n: number): LiveLogLine => ({ line: n, attempt: 1, at: new Date(0).toISOString(), level: "info", stage: "copy", message: `line ${n}` });
-const batch = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i));
+const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i));
+/** A committed batch as the relay gets it: columns. */
+const batch = (from: number, to: number) => toLiveColumns(lines(from, to));
 
 function watchedRelay() {
   const sent: number[] = [];
@@ -54,7 +56,7 @@ describe("the live-log relay", () => {
 
   test("a gap still open after the hold is read from the database; its late batch is not sent again", async () => {
     vi.useFakeTimers();
-    stored.lines = batch(1, 40);
+    stored.lines = lines(1, 40);
     const { relay, sent } = watchedRelay();
     relay.accept("c1", batch(1, 10));
     relay.accept("c1", batch(21, 30));
@@ -69,7 +71,7 @@ describe("the live-log relay", () => {
 
   test("the missing batch comes while its gap is read from the database: every line once, in order", async () => {
     vi.useFakeTimers();
-    stored.lines = batch(1, 60);
+    stored.lines = lines(1, 60);
     let answer!: () => void;
     stored.slow = new Promise<void>((r) => (answer = r));
     const { relay, sent } = watchedRelay();
