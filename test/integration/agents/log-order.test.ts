@@ -23,7 +23,7 @@ type Fate = "pass" | "fail-before" | "fail-after";
 type Arrival = { n: number; body: string; reached: Promise<void>; settle: (fate: Fate) => void };
 
 let prisma: Db;
-let front: { url: string; close: () => Promise<void>; arrivals: Arrival[]; arrived: (n: number) => Promise<Arrival>; hold: boolean; reset: () => void };
+let front: { url: string; close: () => Promise<void>; arrivals: Arrival[]; arrived: (n: number) => Promise<Arrival>; hold: boolean; reset: () => void; bodies: number[] };
 let secret: string;
 let agentId: string;
 let published: ConversionUpdate[] = [];
@@ -40,6 +40,7 @@ async function serveFrontDoor(client: Db): Promise<typeof front> {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const body = Buffer.concat(chunks);
+      if (op === "logs") state.bodies.push(body.length);
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
       const answer = async (response: Response) => res.writeHead(response.status, { "content-type": "application/json" }).end(Buffer.from(await response.arrayBuffer()));
@@ -66,8 +67,10 @@ async function serveFrontDoor(client: Db): Promise<typeof front> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     arrivals,
     hold: false,
+    bodies: [] as number[],
     reset: () => {
       state.hold = false;
+      state.bodies.length = 0;
       arrivals.length = 0;
       waiters.clear();
     },
@@ -216,6 +219,21 @@ describe("two batches in flight", () => {
     expect(front.arrivals).toHaveLength(2);
     expect(await stored(id)).toEqual([]);
     expect(await prisma.conversion.findUniqueOrThrow({ where: { id }, select: { status: true } })).toEqual({ status: "interrupted" });
+  });
+});
+
+describe("batches", () => {
+  test("long lines: a request carries at most about 4 MiB of text, and every line arrives once, in order", async () => {
+    const { id, job } = await running("long-lines");
+    const reporter = createReporter(httpTransport(front.url, secret), job, { onStale: () => undefined, onError: () => undefined });
+    const long = (seq: number) => `${message(seq)} ${"x".repeat(60_000)}`;
+    for (const seq of upTo(200)) reporter.log("info", long(seq), "copy");
+    await reporter.close();
+    const lines = await stored(id);
+    expect(lines.map((l) => l.seq)).toEqual(upTo(200));
+    expect(lines.every((l, i) => l.message === long(i))).toBe(true);
+    expect(front.bodies.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...front.bodies)).toBeLessThan(4.5 * 1024 * 1024);
   });
 });
 
