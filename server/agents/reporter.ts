@@ -107,10 +107,14 @@ export function createReporter(
       // Lines kept back by a console or database outage are held and retried as long as the
       // result after them is (runtime.ts: about two minutes), so an attempt that ends during
       // an outage still arrives whole once the console answers again.
+      // flush() first, always: it runs after the send in flight, if any. With nothing pending
+      // a send may still be under way (its lines were taken out of `pending` when it started),
+      // and the result must not overtake it: the console refuses lines that come after the
+      // result (the attempt is over), so they would be lost.
       const until = Date.now() + closeRetryMs;
-      while ((pending.length > 0 || progress) && !stale) {
+      for (;;) {
         await flush();
-        if (pending.length === 0 && !progress) break;
+        if (stale || (pending.length === 0 && !progress)) break;
         if (Date.now() > until) {
           hooks.onError(`gave up sending ${pending.length} log line(s) after ${Math.round(closeRetryMs / 1000)} s`);
           break;
