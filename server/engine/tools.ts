@@ -7,15 +7,17 @@ import { basename, delimiter, join } from "node:path";
 import type { StageContext } from "./context.ts";
 import { CancelledError, MissingToolsError, ToolFailedError } from "./errors.ts";
 
-export type ToolName = "qemu-img" | "xorriso" | "virt-inspector" | "virt-customize" | "virt-v2v-in-place" | "virsh" | "nbdcopy" | "nbdkit";
+export type ToolName = "qemu-img" | "xorriso" | "guestfish" | "virt-inspector" | "virt-v2v-in-place" | "virsh" | "nbdcopy" | "nbdkit";
 
 type ToolSpec = { package: string; versionArgs: string[] };
 
 export const TOOLS: Record<ToolName, ToolSpec> = {
   "qemu-img": { package: "qemu-utils", versionArgs: ["--version"] },
   xorriso: { package: "xorriso", versionArgs: ["-version"] },
+  // The pipeline's appliance: inspection and the software install (guest-session.ts).
+  guestfish: { package: "libguestfs-tools", versionArgs: ["--version"] },
+  // `ferry plan` (a plan without a conversion) inspects with it.
   "virt-inspector": { package: "libguestfs-tools", versionArgs: ["--version"] },
-  "virt-customize": { package: "libguestfs-tools", versionArgs: ["--version"] },
   "virt-v2v-in-place": { package: "virt-v2v", versionArgs: ["--version"] },
   virsh: { package: "libvirt-clients", versionArgs: ["--version"] },
   nbdcopy: { package: "libnbd-bin", versionArgs: ["--version"] },
