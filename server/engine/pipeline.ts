@@ -274,7 +274,6 @@ async function convertAndOutput(ctx: StageContext, job: PipelineJob, plan: Conve
     );
     checkCancelled(ctx);
     const copied = plan.disks.map((d) => ({ path: d.targetPath, format: d.format, dev: d.source.target }));
-    checkCancelled(ctx);
     const converted = copyOnly
       ? { drivers: { block: plan.drivers.block, net: plan.drivers.net } }
       : await convertInPlace(ctx, {
