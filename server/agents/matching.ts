@@ -37,9 +37,12 @@ const ZPlanShape = z
   })
   .passthrough();
 
-/** Every conversion inspects and copies; a real run also builds the ISO, installs and converts. */
-const ALWAYS: ToolName[] = ["qemu-img", "virt-inspector"];
-const FULL_RUN: ToolName[] = ["virt-customize", "virt-v2v-in-place", "xorriso"];
+/**
+ * Every conversion copies, and inspects in a guestfish appliance with the transfer ISO (built
+ * by xorriso) attached, dry runs included; a real run also converts.
+ */
+const ALWAYS: ToolName[] = ["qemu-img", "guestfish", "xorriso"];
+const FULL_RUN: ToolName[] = ["virt-v2v-in-place"];
 
 /** Where a remote source's disks are read from (as the pipeline's remoteSourceOf decides), or undefined. */
 function remoteUriOf(source: { method?: string | undefined; uri?: string | undefined; remote?: { uri?: string | undefined } | undefined } | undefined): string | undefined {

@@ -62,6 +62,8 @@ export function createPipelineRunner(options: PipelineRunnerOptions = {}): Conve
       files,
       plan: stored,
       softwareRoot: options.softwareRoot,
+      // Beside the attempts' scratch directories (conv-N-attempt-M), under the agent's own.
+      transferIsoCache: path.join(path.dirname(ctx.scratchDir), "transfer-isos"),
       domainType: options.domainType ?? domainTypeFrom(process.env),
       sourceDirs: job.sourceDirs,
       sourceDirsHint: job.sourceDirsHint,

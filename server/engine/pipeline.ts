@@ -71,6 +71,8 @@ export type PipelineJob = {
   plan?: ConversionPlan | undefined;
   /** Replaces every layer's path-root for relative app paths (`ferry agent --software-root`). */
   softwareRoot?: string | undefined;
+  /** Agents: where transfer ISOs are kept and reused while their files are unchanged (transfer-iso.ts). */
+  transferIsoCache?: string | undefined;
   /** Called with the paths about to be written on the target, before any is created (a retry removes them). */
   onOutputs?: ((paths: string[]) => Promise<void>) | undefined;
   /** Called with a fresh plan before anything is written (the agent checks it can run it). */
@@ -118,7 +120,7 @@ type OpenRemote = (paths: string[]) => Promise<RemoteDisks | undefined>;
 /** The transfer ISO of every readable app path in the configuration (reference §1.6), or none. */
 async function transferIso(ctx: StageContext, job: PipelineJob): Promise<string | undefined> {
   await mkdir(ctx.scratchDir, { recursive: true });
-  const built = await buildTransferIso(ctx, { files: job.files, output: path.join(ctx.scratchDir, "transfer.iso"), softwareRoot: job.softwareRoot, env: job.env });
+  const built = await buildTransferIso(ctx, { files: job.files, output: path.join(ctx.scratchDir, "transfer.iso"), softwareRoot: job.softwareRoot, cacheDir: job.transferIsoCache, env: job.env });
   return built?.path;
 }
 
@@ -274,7 +276,6 @@ async function convertAndOutput(ctx: StageContext, job: PipelineJob, plan: Conve
     );
     checkCancelled(ctx);
     const copied = plan.disks.map((d) => ({ path: d.targetPath, format: d.format, dev: d.source.target }));
-    checkCancelled(ctx);
     const converted = copyOnly
       ? { drivers: { block: plan.drivers.block, net: plan.drivers.net } }
       : await convertInPlace(ctx, {

@@ -2,20 +2,23 @@
 // which Debian package brings a missing one, and `run`, which spawns a program in its own
 // process group so that cancelling a stage kills it and everything it started.
 import { spawn } from "node:child_process";
-import { accessSync, constants, readdirSync, readFileSync } from "node:fs";
+import { accessSync, constants, readdirSync } from "node:fs";
 import { basename, delimiter, join } from "node:path";
 import type { StageContext } from "./context.ts";
+import { procStat } from "../proc-stat.ts";
 import { CancelledError, MissingToolsError, ToolFailedError } from "./errors.ts";
 
-export type ToolName = "qemu-img" | "xorriso" | "virt-inspector" | "virt-customize" | "virt-v2v-in-place" | "virsh" | "nbdcopy" | "nbdkit";
+export type ToolName = "qemu-img" | "xorriso" | "guestfish" | "virt-inspector" | "virt-v2v-in-place" | "virsh" | "nbdcopy" | "nbdkit";
 
 type ToolSpec = { package: string; versionArgs: string[] };
 
 export const TOOLS: Record<ToolName, ToolSpec> = {
   "qemu-img": { package: "qemu-utils", versionArgs: ["--version"] },
   xorriso: { package: "xorriso", versionArgs: ["-version"] },
+  // The pipeline's appliance: inspection and the software install (guest-session.ts).
+  guestfish: { package: "libguestfs-tools", versionArgs: ["--version"] },
+  // `ferry plan` (a plan without a conversion) inspects with it.
   "virt-inspector": { package: "libguestfs-tools", versionArgs: ["--version"] },
-  "virt-customize": { package: "libguestfs-tools", versionArgs: ["--version"] },
   "virt-v2v-in-place": { package: "virt-v2v", versionArgs: ["--version"] },
   virsh: { package: "libvirt-clients", versionArgs: ["--version"] },
   nbdcopy: { package: "libnbd-bin", versionArgs: ["--version"] },
@@ -154,14 +157,8 @@ export function groupAlive(pgid: number): boolean {
     }
   }
   for (const entry of entries) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // After "pid (comm)": state, ppid, pgrp, ...
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(pgrp) === pgid && state !== "Z") return true;
-    } catch {
-      // gone meanwhile
-    }
+    const stat = procStat(entry); // undefined: gone meanwhile
+    if (stat && stat.pgrp === pgid && stat.state !== "Z") return true;
   }
   return false;
 }

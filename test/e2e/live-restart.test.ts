@@ -7,7 +7,7 @@ import os from "node:os";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readCapabilities } from "../../server/agents/capabilities.ts";
-import { httpTransport, type AgentTransport } from "../../server/agents/transport.ts";
+import { AgentRequestError, httpTransport, type AgentTransport } from "../../server/agents/transport.ts";
 import { toSeqColumns } from "../../server/log-columns.ts";
 import { launchBrowser } from "../helpers/browser.ts";
 import { consoleQuery } from "../helpers/console-db.ts";
@@ -40,13 +40,19 @@ afterAll(async () => {
   await running?.stop("SIGTERM");
 });
 
-/** Sends one batch of 20 lines, retrying while the console is down (as the agent's reporter does). */
+/**
+ * Sends one batch of 20 lines, retrying while the console is down (as the agent's reporter
+ * does: a passing failure only, for two minutes); any other refusal fails the test with its reason.
+ */
 async function send(agent: AgentTransport, job: { agentId: string; conversionId: string; attempt: number }, n: number): Promise<void> {
   const lines = Array.from({ length: 20 }, (_, i) => ({ seq: n * 20 + i, at: new Date().toISOString(), level: "info" as const, stage: "copy", message: `batch ${n} line ${i}` }));
+  const until = Date.now() + 120_000;
   for (;;) {
     try {
       return await agent.logs({ ...job, lines: toSeqColumns(lines) });
-    } catch {
+    } catch (e) {
+      if (!(e instanceof AgentRequestError) || e.kind !== "transient") throw e;
+      if (Date.now() > until) throw new Error(`batch ${n} still not taken after 2 minutes: ${e.message}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -66,20 +72,28 @@ describe("a console restart under an open page", () => {
     expect(claimed?.id).toBe(conversionId);
     const job = { agentId: reg.agentId, conversionId, attempt: claimed!.attempt };
 
+    // Each phase on stderr, so a run that stalls says where.
+    const started = Date.now();
+    const phase = (what: string) => process.stderr.write(`live-restart: ${what} (+${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
     await page.goto(`${running.url}/conversions/${conversionId}`);
     await page.locator("[data-testid=live-state][data-state=live]").waitFor();
     for (let n = 0; n < 5; n++) await send(agent, job, n);
     await page.locator("[data-testid=live-log][data-last='100']").waitFor();
 
     // The console goes away while the agent keeps working: lines 101..200 wait on the agent's side.
+    phase("100 lines shown; stopping the console");
     await running.stop("SIGTERM");
     await page.locator("[data-testid=live-state][data-state=offline]").waitFor();
+    phase("the page says offline; starting the console again");
     const pending = (async () => {
       for (let n = 5; n < 10; n++) await send(agent, job, n);
     })();
     running = await startConsole({ port: PORT, pgPort: PG_PORT, dataDir: running.dataDir, env });
+    phase("console started");
     await pending;
+    phase("lines 101-200 taken");
     for (let n = 10; n < 15; n++) await send(agent, job, n);
+    phase("lines 201-300 taken");
 
     await page.locator("[data-testid=live-state][data-state=live]").waitFor({ timeout: 60_000 });
     await page.locator("[data-testid=live-log][data-last='300']").waitFor({ timeout: 30_000 });

@@ -12,7 +12,8 @@ export type ConsoleProcess = {
   dataDir: string;
   child: ChildProcess;
   logs: () => string;
-  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  /** Signals the console and waits for it to exit (at most `ms`, default 2 minutes: then SIGKILL and an error with its last output). */
+  stop: (signal?: NodeJS.Signals, ms?: number) => Promise<number | null>;
 };
 
 export function tempDataDir(prefix = "ferry-e2e-"): string {
@@ -65,10 +66,18 @@ export async function startConsole(opts: { port: number; pgPort: number; dataDir
     dataDir,
     child,
     logs: () => out,
-    stop: async (signal = "SIGTERM") => {
+    stop: async (signal = "SIGTERM", ms = 120_000) => {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);
-      return exited;
+      // A console that does not stop is a failure that says so, not a test waiting for ever.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), ms)));
+      const code = await Promise.race([exited, late]);
+      clearTimeout(timer);
+      if (code !== "late") return code;
+      child.kill("SIGKILL");
+      await exited;
+      throw new Error(`the console did not stop within ${ms / 1000} s of ${signal}; its last output:\n${out.split("\n").slice(-30).join("\n")}`);
     },
   };
 }

@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readCapabilities } from "../../../server/agents/capabilities.ts";
 import { createAgentToken, listAgentTokens, revokeAgentToken } from "../../../server/agents/tokens.ts";
 import { claimConversion } from "../../../server/agents/queue.ts";
+import { createReporter } from "../../../server/agents/reporter.ts";
+import { httpTransport, type AgentTransport } from "../../../server/agents/transport.ts";
 import { retireAgent } from "../../../server/agents/agents.ts";
 import type { Db } from "../../../server/db/client.ts";
 import { toSeqColumns } from "../../../server/log-columns.ts";
 import { freshDatabase } from "../db.ts";
-import { ADMIN, seedConversion, serveAgentApi } from "./helpers.ts";
+import { ADMIN, seedConversion, serveAgentApi, waitFor } from "./helpers.ts";
 
 let prisma: Db;
 let api: { url: string; close: () => Promise<void> };
@@ -133,6 +135,35 @@ describe("the protocol", () => {
     // Reported twice (a retried request): the second is refused, the first stands.
     expect((await post("result", { agentId, conversionId: id, attempt: 1, status: "succeeded" })).status).toBe(409);
     expect((await post("logs", { agentId, conversionId: id, attempt: 1, lines })).status).toBe(409);
+  });
+
+  test("an attempt's last lines, still on their way when it ends, are stored before its result", async () => {
+    // The reporter's timer has sent the last lines and the request is slow (a loaded console);
+    // the agent then closes the reporter and sends the result. The result must not overtake the
+    // lines: the console refuses lines of an attempt that is over, and they would be lost.
+    const id = await seedConversion(prisma, { guestName: "slow-lines" });
+    expect((await post("claim", { agentId })).body.job).toMatchObject({ id, attempt: 1 });
+    const http = httpTransport(api.url, secret);
+    let inFlight = 0;
+    const transport: AgentTransport = {
+      ...http,
+      logs: async (batch) => {
+        inFlight++;
+        await new Promise((r) => setTimeout(r, 400));
+        await http.logs(batch);
+      },
+    };
+    const errors: string[] = [];
+    const reporter = createReporter(transport, { agentId, conversionId: id, attempt: 1 }, { onStale: (m) => errors.push(m), onError: (m) => errors.push(m) });
+    reporter.log("info", "Copy cancelled: removed the partial volume sda", "copy");
+    reporter.log("info", "Cancelled from the console.", "agent");
+    await waitFor("the lines' request to leave", () => (inFlight > 0 ? true : undefined));
+    await reporter.close();
+    await http.result({ agentId, conversionId: id, attempt: 1, status: "cancelled", errorCode: "CANCELLED", error: "Cancelled from the console." });
+    const logs = await prisma.conversionLog.findMany({ where: { conversionId: id }, orderBy: { line: "asc" } });
+    expect(logs.map((l) => l.message)).toEqual(["Copy cancelled: removed the partial volume sda", "Cancelled from the console."]);
+    expect(errors).toEqual([]);
+    expect(await prisma.conversion.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "cancelled" });
   });
 
   test("an agent of another token is refused; so is the agent once its token is revoked", async () => {

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { procStat } from "../../../server/proc-stat.ts";
 
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
@@ -49,8 +50,8 @@ export function processesMentioning(needle: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ");
-      const state = /\)\s+(\S)/.exec(readFileSync(`/proc/${entry}/stat`, "utf8"))?.[1];
-      if (cmdline.includes(needle) && state !== "Z") found.push(Number(entry));
+      const state = procStat(entry)?.state;
+      if (cmdline.includes(needle) && state !== undefined && state !== "Z") found.push(Number(entry));
     } catch {
       // gone meanwhile
     }
@@ -58,19 +59,8 @@ export function processesMentioning(needle: string): number[] {
   return found;
 }
 
-function statFields(pid: number | string): string[] | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // After "pid (comm)": state, ppid, pgrp, ...
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  } catch {
-    return undefined;
-  }
-}
-
 export function processGroup(pid: number): number | undefined {
-  const fields = statFields(pid);
-  return fields ? Number(fields[2]) : undefined;
+  return procStat(pid)?.pgrp;
 }
 
 /** Live (non-zombie) processes in a process group. */
@@ -78,8 +68,8 @@ export function processesInGroup(pgrp: number): number[] {
   return readdirSync("/proc")
     .filter((e) => /^\d+$/.test(e))
     .filter((e) => {
-      const fields = statFields(e);
-      return fields !== undefined && fields[0] !== "Z" && Number(fields[2]) === pgrp;
+      const stat = procStat(e);
+      return stat !== undefined && stat.state !== "Z" && stat.pgrp === pgrp;
     })
     .map(Number);
 }

@@ -28,8 +28,8 @@ describe("findTools", () => {
     expect(tools.map((t) => [t.name, t.package])).toEqual([
       ["qemu-img", "qemu-utils"],
       ["xorriso", "xorriso"],
+      ["guestfish", "libguestfs-tools"],
       ["virt-inspector", "libguestfs-tools"],
-      ["virt-customize", "libguestfs-tools"],
       ["virt-v2v-in-place", "virt-v2v"],
       ["virsh", "libvirt-clients"],
       ["nbdcopy", "libnbd-bin"],
@@ -63,7 +63,7 @@ describe("preflight", () => {
     const env = pathWith("only-xorriso", ["xorriso"]);
     let error: unknown;
     try {
-      preflight(["qemu-img", "xorriso", "virsh", "virt-customize"], { env });
+      preflight(["qemu-img", "xorriso", "virsh", "guestfish"], { env });
     } catch (e) {
       error = e;
     }
@@ -72,11 +72,11 @@ describe("preflight", () => {
     expect(missing.missing).toEqual([
       { tool: "qemu-img", package: "qemu-utils" },
       { tool: "virsh", package: "libvirt-clients" },
-      { tool: "virt-customize", package: "libguestfs-tools" },
+      { tool: "guestfish", package: "libguestfs-tools" },
     ]);
     expect(missing.message).toBe(
       "Required programs are not installed: qemu-img (Debian package qemu-utils), virsh (Debian package libvirt-clients), " +
-        "virt-customize (Debian package libguestfs-tools). Install them with: apt-get install qemu-utils libvirt-clients libguestfs-tools",
+        "guestfish (Debian package libguestfs-tools). Install them with: apt-get install qemu-utils libvirt-clients libguestfs-tools",
     );
   });
 
@@ -168,12 +168,12 @@ describe("run", () => {
     const bin = join(tmp.dir, "fake-bin");
     mkdirSync(bin);
     const script = "#!/bin/sh\necho \"$LIBGUESTFS_BACKEND $LIBGUESTFS_BACKEND_SETTINGS\"\n";
-    for (const name of ["virt-customize", "qemu-img"]) {
+    for (const name of ["guestfish", "qemu-img"]) {
       writeFileSync(join(bin, name), script);
       chmodSync(join(bin, name), 0o755);
     }
     const env = { PATH: process.env.PATH, HOME: "/nonexistent" };
-    expect((await run(ctx(), join(bin, "virt-customize"), [], { env })).stdout).toBe("direct force_tcg\n");
+    expect((await run(ctx(), join(bin, "guestfish"), [], { env })).stdout).toBe("direct force_tcg\n");
     expect((await run(ctx(), join(bin, "qemu-img"), [], { env })).stdout).toBe(" \n");
   });
 });

@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { createMemoryContext } from "../../../server/engine/context.ts";
-import { buildTransferIso, TRANSFER_ISO_STAGE, TransferIsoError } from "../../../server/engine/transfer-iso.ts";
+import { buildTransferIso, TRANSFER_ISO_CACHE_KEEP, TRANSFER_ISO_STAGE, TransferIsoError } from "../../../server/engine/transfer-iso.ts";
 import { parseConfig } from "../../../server/v2v/index.ts";
 import { scratch } from "./helpers.ts";
 
@@ -116,5 +116,60 @@ describe("buildTransferIso", () => {
     );
     expect(error).toBeInstanceOf(TransferIsoError);
     expect((error as Error).message).toMatch(/^Failed to create transfer iso\. Command output was:\n.*xorriso/s);
+  });
+
+  test("an agent's kept ISOs: reused while the files are the same, built again when one changes, the three last used kept", async () => {
+    const repo = join(tmp.dir, "cached-repo");
+    mkdirSync(join(repo, "rhel/5"), { recursive: true });
+    const rpm = join(repo, "rhel/5/kernel.rpm");
+    writeFileSync(rpm, "kernel v1");
+    const config = parseConfig(`<virt-v2v><path-root>${repo}</path-root><app os="linux" name="kernel"><path>rhel/5/kernel.rpm</path></app></virt-v2v>`, "cached.conf");
+    const cacheDir = join(tmp.dir, "agent-scratch", "transfer-isos");
+    const attempt = (n: number) => {
+      const dir = join(tmp.dir, "agent-scratch", `conv-${n}-attempt-1`);
+      mkdirSync(dir, { recursive: true });
+      return join(dir, "transfer.iso");
+    };
+    const building = (c: ReturnType<typeof ctx>) => c.lines.some((l) => l.message.startsWith("Building the transfer ISO"));
+
+    const first = ctx();
+    const one = attempt(1);
+    expect((await buildTransferIso(first, { files: [config], output: one, cacheDir }))?.path).toBe(one);
+    expect(building(first)).toBe(true);
+    expect(extract(one, "/rhel/5/kernel.rpm")).toBe("kernel v1");
+
+    // The same files: no xorriso run; the conversion's ISO is the kept one (one inode, two names).
+    const second = ctx();
+    const two = attempt(2);
+    await buildTransferIso(second, { files: [config], output: two, cacheDir });
+    expect(building(second)).toBe(false);
+    expect(second.lines).toContainEqual({ level: "info", message: "Using the transfer ISO built earlier from the same 1 file", stage: TRANSFER_ISO_STAGE });
+    expect(statSync(two).ino).toBe(statSync(one).ino);
+
+    // The RPM replaced by a newer build: a new ISO with the new file.
+    writeFileSync(rpm, "kernel v2, rebuilt");
+    utimesSync(rpm, new Date(Date.now() + 5000), new Date(Date.now() + 5000));
+    const third = ctx();
+    const three = attempt(3);
+    await buildTransferIso(third, { files: [config], output: three, cacheDir });
+    expect(building(third)).toBe(true);
+    expect(extract(three, "/rhel/5/kernel.rpm")).toBe("kernel v2, rebuilt");
+    // The first conversion's ISO is its own: unchanged under it.
+    expect(extract(one, "/rhel/5/kernel.rpm")).toBe("kernel v1");
+
+    // More distinct sets than are kept: the least recently used go; nothing half written stays.
+    for (let i = 0; i < TRANSFER_ISO_CACHE_KEEP + 1; i++) {
+      writeFileSync(rpm, `kernel v${i + 3}`);
+      utimesSync(rpm, new Date(Date.now() + 10_000 * (i + 2)), new Date(Date.now() + 10_000 * (i + 2)));
+      await buildTransferIso(ctx(), { files: [config], output: attempt(4 + i), cacheDir });
+    }
+    const isos = readdirSync(cacheDir);
+    expect(isos).toHaveLength(TRANSFER_ISO_CACHE_KEEP);
+    expect(isos.every((name) => /^transfer-[0-9a-f]{32}\.iso$/.test(name))).toBe(true);
+    // The newest is among them and still reused.
+    const again = ctx();
+    await buildTransferIso(again, { files: [config], output: attempt(99), cacheDir });
+    expect(building(again)).toBe(false);
+    expect(extract(attempt(99), "/rhel/5/kernel.rpm")).toBe(`kernel v${TRANSFER_ISO_CACHE_KEEP + 3}`);
   });
 });

@@ -23,9 +23,10 @@ const toPool = (pool: string) => ({ request: { source: { method: "libvirtxml" },
 
 describe("demandOf", () => {
   test.each([
-    ["-o local", local, ["qemu-img", "virt-inspector", "virt-customize", "virt-v2v-in-place", "xorriso"], undefined],
-    ["-o libvirt -os default", toPool("default"), ["qemu-img", "virt-inspector", "virt-customize", "virt-v2v-in-place", "xorriso", "virsh"], "default"],
-    ["-i libvirt, dry run", { request: { source: { method: "libvirt" }, output: { method: "local" } }, plan: null, dryRun: true }, ["qemu-img", "virt-inspector", "virsh"], undefined],
+    ["-o local", local, ["qemu-img", "guestfish", "virt-v2v-in-place", "xorriso"], undefined],
+    ["-o libvirt -os default", toPool("default"), ["qemu-img", "guestfish", "virt-v2v-in-place", "xorriso", "virsh"], "default"],
+    // A dry run inspects with the transfer ISO attached, as a conversion does, and converts nothing.
+    ["-i libvirt, dry run", { request: { source: { method: "libvirt" }, output: { method: "local" } }, plan: null, dryRun: true }, ["qemu-img", "guestfish", "xorriso", "virsh"], undefined],
   ])("%s", (_name, conversion, tools, pool) => {
     const d = demandOf(conversion);
     expect([...d.tools].sort()).toEqual([...tools].sort());
@@ -73,7 +74,7 @@ describe("whyUnclaimable", () => {
       [agent("a", caps(["virsh"])), agent("b", caps([], { pools: [{ name: "other" }] }))],
       "No agent can run this conversion: a: virsh is missing (Debian package libvirt-clients) / b: Output pool default is not a valid storage pool.",
     ],
-    ["an agent that never reported capabilities", local, [agent("a", undefined)], "No agent can run this conversion: qemu-img is missing on every agent (Debian package qemu-utils); virt-inspector is missing on every agent (Debian package libguestfs-tools); virt-customize is missing on every agent (Debian package libguestfs-tools); virt-v2v-in-place is missing on every agent (Debian package virt-v2v); xorriso is missing on every agent (Debian package xorriso)"],
+    ["an agent that never reported capabilities", local, [agent("a", undefined)], "No agent can run this conversion: qemu-img is missing on every agent (Debian package qemu-utils); guestfish is missing on every agent (Debian package libguestfs-tools); xorriso is missing on every agent (Debian package xorriso); virt-v2v-in-place is missing on every agent (Debian package virt-v2v)"],
   ])("%s", (_name, conversion, agents, expected) => {
     expect(why(conversion, agents)).toBe(expected);
   });
