@@ -58,13 +58,15 @@ async function main(): Promise<void> {
   process.env.DATABASE_URL = database.url;
 
   let shuttingDown = false;
-  const stops: (() => Promise<void>)[] = [() => database.stop()];
+  // Stopped in reverse order, each named in the log, so a shutdown that stalls says where.
+  const stops: { name: string; stop: () => Promise<void> }[] = [{ name: "the database", stop: () => database.stop() }];
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
     log.info(`${signal}: shutting down`);
-    for (const stop of stops.reverse()) {
-      await stop().catch((e: unknown) => log.warn("error while stopping", { error: String(e) }));
+    for (const { name, stop } of stops.reverse()) {
+      log.info(`stopping ${name}`);
+      await stop().catch((e: unknown) => log.warn(`error while stopping ${name}`, { error: String(e) }));
     }
     log.info("stopped");
     process.exit(0);
@@ -105,9 +107,20 @@ async function main(): Promise<void> {
     const { attachRealtime } = await import("./server/realtime/socket-server.ts");
     const { chooseAdapter } = await import("./server/realtime/adapter.ts");
     const io = attachRealtime(http, { adapter: chooseAdapter(process.env.FERRY_REALTIME_ADAPTER, database.embedded), databaseUrl: database.url });
-    stops.push(async () => {
-      await io.stop();
-      http.closeAllConnections();
+    stops.push({
+      name: "the web server and live updates",
+      stop: async () => {
+        // Closing the server waits for every connection to end, and io.stop() waits for that: a
+        // request still open under a page (seen in the console-restart test) held a SIGTERM for
+        // minutes. Requests in flight get 2 s to finish, then every connection is closed.
+        const force = setTimeout(() => http.closeAllConnections(), 2_000);
+        try {
+          await io.stop();
+        } finally {
+          clearTimeout(force);
+        }
+        http.closeAllConnections();
+      },
     });
 
     await new Promise<void>((resolve, reject) => {
@@ -120,7 +133,7 @@ async function main(): Promise<void> {
     const { startConsoleAgents } = await import("./server/agents/embedded.ts");
     const { version } = await import("./server/version.ts");
     const agents = await startConsoleAgents((await import("./server/db/client.ts")).db(), { version, dataDir: env.dataDir });
-    stops.push(() => agents.stop());
+    stops.push({ name: "the agents", stop: () => agents.stop() });
     log.info(`Ferry is ready at ${process.env.FERRY_PUBLIC_URL} (${dev ? "development" : "production"}, database ${database.embedded ? "embedded" : "external"})`);
   } catch (e) {
     log.error(e instanceof Error ? e.message : String(e));
