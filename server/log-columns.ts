@@ -117,29 +117,20 @@ export function liveLineSpan(c: LiveLogColumns): { first: number; last: number }
   return { first: head[0], last: tail[0] + tail[1] - 1 };
 }
 
-function dropRuns<T>(runs: Runs<T>, k: number): Runs<T> {
-  const out: Runs<T> = [];
-  for (const [v, n] of runs) {
+/** Runs (or ranges) without their first `k` values; `advance` moves a pair's value past the `j` values dropped from it (a range's first number moves, a run's value stays). */
+function dropFirst<T>(pairs: readonly (readonly [T, number])[], k: number, advance: (value: T, j: number) => T): [T, number][] {
+  const out: [T, number][] = [];
+  for (const [v, n] of pairs) {
     if (k >= n) k -= n;
     else {
-      out.push([v, n - k]);
+      out.push([k > 0 ? advance(v, k) : v, n - k]);
       k = 0;
     }
   }
   return out;
 }
-
-function dropRanges(ranges: Ranges, k: number): Ranges {
-  const out: Ranges = [];
-  for (const [first, n] of ranges) {
-    if (k >= n) k -= n;
-    else {
-      out.push([first + k, n - k]);
-      k = 0;
-    }
-  }
-  return out;
-}
+const dropRuns = <T>(runs: Runs<T>, k: number): Runs<T> => dropFirst(runs, k, (v) => v);
+const dropRanges = (ranges: Ranges, k: number): Ranges => dropFirst(ranges, k, (first, j) => first + j);
 
 /**
  * A live batch without its lines numbered `through` or below (its lines ascend), without

@@ -12,6 +12,7 @@ import type { ConfigFile, TransferIsoEntry } from "../v2v/index.ts";
 import { TRANSFER_ISO_LABEL, graftPoints, transferIsoContents } from "../v2v/index.ts";
 import type { StageContext } from "./context.ts";
 import { ToolFailedError } from "./errors.ts";
+import { pathExists } from "./paths.ts";
 import { checkRoomFor, spaceRanOut } from "./space.ts";
 import { preflight, run, type Env } from "./tools.ts";
 
@@ -72,7 +73,7 @@ export async function buildTransferIso(ctx: StageContext, request: TransferIsoRe
   const xorriso = preflight(["xorriso"], { env: request.env }).xorriso;
   const { cacheDir } = request;
   const kept = cacheDir ? path.join(cacheDir, `transfer-${await cacheKey(contents.entries)}.iso`) : undefined;
-  if (kept && (await exists(kept))) {
+  if (kept && (await pathExists(kept))) {
     await utimes(kept, new Date(), new Date());
     await linkOrCopy(kept, request.output);
     ctx.log("info", `Using the transfer ISO built earlier from the same ${files(contents.entries.length)}`, TRANSFER_ISO_STAGE);
@@ -118,13 +119,6 @@ async function cacheKey(entries: readonly TransferIsoEntry[]): Promise<string> {
 }
 
 const files = (n: number) => `${n} file${n === 1 ? "" : "s"}`;
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
-}
 
 /**
  * The conversion's own name for a kept ISO: a hard link (so pruning the cache cannot take it
