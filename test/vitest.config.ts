@@ -11,6 +11,7 @@ import { defineConfig } from "vitest/config";
 const GUEST_A = [
   "test/integration/engine/pipeline.test.ts",
   "test/integration/engine/inspect.test.ts",
+  "test/integration/engine/quick-inspect.test.ts",
   "test/integration/engine/convert.test.ts",
 ];
 const GUEST_B = [

@@ -13,6 +13,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import type { StageContext } from "./context.ts";
 import { CancelledError, ToolFailedError } from "./errors.ts";
+import type { Mountpoint } from "./quick-inspect.ts";
 import { environmentFor, groupAlive, groupGone, preflight, run, stderrTail, type Env } from "./tools.ts";
 
 export type SessionDisk = {
@@ -39,6 +40,8 @@ export class GuestSession {
   changed = false;
   /** The guest's root, once inspection (findRoot) found it. */
   root: string | undefined;
+  /** The root's mountpoints when Ferry's own reading found them (quick-inspect.ts); otherwise libguestfs's inspection holds them. */
+  mountpoints: Mountpoint[] | undefined;
   private closed = false;
 
   private constructor(

@@ -12,6 +12,7 @@ import { TOOL_XML_LIMITS, guardXml } from "../v2v/xml-guard.ts";
 import type { StageContext } from "./context.ts";
 import { MissingToolsError } from "./errors.ts";
 import type { GuestSession } from "./guest-session.ts";
+import { NotQuick, quickInspect, type Mountpoint } from "./quick-inspect.ts";
 import { preflight, run, which, type Env } from "./tools.ts";
 
 export const INSPECT_STAGE = "inspect";
@@ -332,15 +333,37 @@ const known = (value: string): string | undefined => {
 };
 
 /**
+ * Ferry's own reading of the guest (quick-inspect.ts), or undefined when it hands the guest to
+ * libguestfs's inspection (the reason is logged); the appliance is left unmounted then.
+ */
+async function tryQuick(ctx: StageContext | undefined, session: GuestSession, packages: boolean): Promise<{ os: InspectorOs; mountpoints: Mountpoint[] } | undefined> {
+  try {
+    return await quickInspect(session, { packages });
+  } catch (error) {
+    if (!(error instanceof NotQuick)) throw error;
+    ctx?.log("info", `Inspecting with libguestfs (${error.message})`, INSPECT_STAGE);
+    await session.call(["umount-all"]);
+    return undefined;
+  }
+}
+
+/** libguestfs's inspection in the session: inspect-os and virt-v2v's refusals for no root and several. */
+async function inspectOsRoot(session: GuestSession): Promise<string> {
+  const roots = lines(await session.call(["inspect-os"]));
+  if (roots.length === 0) throw new NoOperatingSystemError();
+  if (roots.length > 1) throw new MultiBootError(roots);
+  return roots[0] as string;
+}
+
+/**
  * The guest's single root (virt-v2v's refusals for none and several), found by inspection in the
  * session's appliance (launched here if it is not yet). Its filesystems are then mounted, read-only
  * unless `writable`.
  */
-export async function findRoot(session: GuestSession, options: { writable: boolean }): Promise<string> {
-  const roots = lines(await session.call(["inspect-os"]));
-  if (roots.length === 0) throw new NoOperatingSystemError();
-  if (roots.length > 1) throw new MultiBootError(roots);
-  const root = roots[0] as string;
+export async function findRoot(session: GuestSession, options: { writable: boolean }, ctx?: StageContext): Promise<string> {
+  const quick = await tryQuick(ctx, session, false);
+  session.mountpoints = quick?.mountpoints;
+  const root = quick?.os.root ?? (await inspectOsRoot(session));
   session.root = root;
   await mountGuest(session, root, options);
   return root;
@@ -350,7 +373,8 @@ export async function findRoot(session: GuestSession, options: { writable: boole
 export async function mountGuest(session: GuestSession, root: string, options: { writable: boolean }): Promise<void> {
   await session.call(["umount-all"]);
   if (options.writable) session.changed = true;
-  for (const { mountpoint, device } of parseMountpoints(await session.call(["inspect-get-mountpoints", root]))) {
+  const mountpoints = session.mountpoints ?? parseMountpoints(await session.call(["inspect-get-mountpoints", root]));
+  for (const { mountpoint, device } of [...mountpoints].sort((a, b) => a.mountpoint.length - b.mountpoint.length)) {
     await session.call(["-" + (options.writable ? "mount" : "mount-ro"), device, mountpoint]);
   }
 }
@@ -364,16 +388,17 @@ async function readGrubInSession(session: GuestSession): Promise<string | undefi
   return undefined;
 }
 
-/** The inspect stage in a session: the same facts virt-inspector gives, from one appliance the install then reuses. */
-export async function inspectInSession(ctx: StageContext, session: GuestSession): Promise<InspectedGuest> {
-  const total = 3;
-  ctx.log("info", "Inspecting the source", INSPECT_STAGE);
-  ctx.progress({ stage: INSPECT_STAGE, done: 0, total, unit: "steps", item: "starting the appliance" });
-  await session.launch();
-  ctx.progress({ stage: INSPECT_STAGE, done: 1, total, unit: "steps", item: "inspecting" });
-  const root = await findRoot(session, { writable: false });
+/**
+ * libguestfs's inspection in the session (inspect-os, inspect-get-*,
+ * inspect-list-applications2): the root's filesystems are left mounted read-only.
+ */
+export async function libguestfsInspection(session: GuestSession): Promise<InspectorOs> {
+  const root = await inspectOsRoot(session);
+  session.root = root;
+  session.mountpoints = undefined;
+  await mountGuest(session, root, { writable: false });
   const get = async (what: string) => known(await session.call([`inspect-get-${what}`, root]));
-  const os: InspectorOs = {
+  return {
     root,
     os: (await get("type")) ?? "unknown",
     distro: await get("distro"),
@@ -384,6 +409,25 @@ export async function inspectInSession(ctx: StageContext, session: GuestSession)
     hostname: await get("hostname"),
     packages: parseApplications(await session.call(["inspect-list-applications2", root])),
   };
+}
+
+/** The inspect stage in a session: the same facts virt-inspector gives, from one appliance the install then reuses. */
+export async function inspectInSession(ctx: StageContext, session: GuestSession): Promise<InspectedGuest> {
+  const total = 3;
+  ctx.log("info", "Inspecting the source", INSPECT_STAGE);
+  ctx.progress({ stage: INSPECT_STAGE, done: 0, total, unit: "steps", item: "starting the appliance" });
+  await session.launch();
+  ctx.progress({ stage: INSPECT_STAGE, done: 1, total, unit: "steps", item: "inspecting" });
+  const quick = await tryQuick(ctx, session, true);
+  let os: InspectorOs;
+  if (quick) {
+    session.root = quick.os.root;
+    session.mountpoints = quick.mountpoints;
+    os = quick.os;
+    ctx.log("debug", "Read the guest's release, fstab, hostname and rpm database directly (libguestfs's inspect-os not needed)", INSPECT_STAGE);
+  } else {
+    os = await libguestfsInspection(session);
+  }
   logFound(ctx, os);
   const kernel = await bootKernel(ctx, os.packages, () => readGrubInSession(session));
   ctx.progress({ stage: INSPECT_STAGE, done: 2, total, unit: "steps", item: "boot kernel" });

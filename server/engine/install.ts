@@ -106,7 +106,7 @@ export async function installSoftware(ctx: StageContext, session: GuestSession, 
   // A retry's appliance has not inspected yet: it does now, to find the root to mount.
   if (session.root === undefined) {
     await session.launch();
-    await findRoot(session, { writable: true });
+    await findRoot(session, { writable: true }, ctx);
   } else {
     await mountGuest(session, session.root, { writable: true });
   }
