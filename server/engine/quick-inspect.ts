@@ -2,7 +2,7 @@
 // inspection (`inspect-os`, `inspect-get-*`, `inspect-list-applications2`) gives, for the guests
 // whose layout it reads with certainty, without `inspect-os`'s cost. Under emulation inspect-os
 // takes 9-12 s here, half of it two Augeas handles (each loads every lens) for /etc/fstab and
-// /etc/sysconfig/network; this reading takes 4-5 s, most of it `list-filesystems` and `rpm -qa`.
+// /etc/sysconfig/network; this reading takes 2-4 s, most of it `rpm -qa` and blkid.
 //
 // It follows libguestfs 1.48's rules (daemon/inspect_fs.ml, inspect_fs_unix.ml,
 // inspect_fs_unix_fstab.ml) for what it handles, and hands everything else back (`NotQuick`) to
@@ -32,13 +32,15 @@ export type Mountpoint = { mountpoint: string; device: string };
 
 // ---- pure parts ----------------------------------------------------------------------------
 
-/** `list-filesystems` (`/dev/sda1: ext4`). */
-export function parseDeviceLines(text: string): { device: string; value: string }[] {
-  return text
-    .split("\n")
-    .map((l) => /^(\/dev\/\S+): (.*)$/.exec(l.trim()))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ device: m[1] as string, value: (m[2] as string).trim() }));
+/**
+ * What libguestfs's list-filesystems would look at, without its cost (2-3 s here: parted on each
+ * device, udev settles): whole devices without partitions, partitions, logical volumes; the
+ * transfer ISO's device left out. Each is then typed with `vfs-type` (blkid), as it does.
+ */
+export function filesystemDevices(devices: readonly string[], partitions: readonly string[], lvs: readonly string[], isoDevice: string | undefined): string[] {
+  const ofDevice = (d: string) => partitions.filter((p) => p.startsWith(d) && /^p?\d+$/.test(p.slice(d.length)));
+  const guest = devices.filter((d) => d !== isoDevice);
+  return [...guest.filter((d) => ofDevice(d).length === 0), ...guest.flatMap(ofDevice), ...lvs];
 }
 
 /** `blkid` (`UUID: 7139...`). */
@@ -55,12 +57,12 @@ export function parseBlkid(text: string): Record<string, string> {
 const ROOT_TYPES = new Set(["ext2", "ext3", "ext4", "xfs"]);
 /** Mounted and checked like libguestfs, never a Linux root here (an EFI system partition). */
 const OTHER_TYPES = new Set(["vfat"]);
-/** Not mounted by libguestfs's inspection (swap), or not mountable (unknown). */
-const SKIPPED_TYPES = new Set(["swap", "unknown"]);
+/** Not mounted by libguestfs's inspection (swap), not mountable (unknown, an extended partition), or not listed as filesystems (LVM physical volumes). */
+const SKIPPED_TYPES = new Set(["swap", "unknown", "LVM2_member"]);
 
 /**
- * The filesystems to look at for a root, from `list-filesystems` less the transfer ISO's device;
- * any other type (btrfs, ntfs, LUKS, ufs...) is libguestfs's to inspect.
+ * The filesystems to look at for a root (filesystemDevices with their types) less the transfer
+ * ISO's device; any other type (btrfs, ntfs, LUKS, ufs...) is libguestfs's to inspect.
  */
 export function candidateFilesystems(fses: readonly { device: string; value: string }[], isoDevice: string | undefined): { device: string; type: string }[] {
   const out: { device: string; type: string }[] = [];
@@ -333,7 +335,14 @@ export async function quickInspect(session: GuestSession, options: { packages: b
   const yes = async (...args: string[]) => (await call(...args)).trim() === "true";
   const devices = lines(await call("list-devices"));
   const isoDevice = session.hasIso ? devices[devices.length - 1] : undefined;
-  const filesystems = parseDeviceLines(await call("list-filesystems"));
+  const partitions = lines(await call("list-partitions"));
+  if (lines(await call("list-md-devices")).length > 0) notQuick("an md RAID device");
+  const lvs = lines(await call("lvs"));
+  const filesystems: { device: string; value: string }[] = [];
+  for (const device of filesystemDevices(devices, partitions, lvs, isoDevice)) {
+    // blkid's answer; `-`: a device it cannot read is no candidate (libguestfs's "unknown").
+    filesystems.push({ device, value: (await call("-vfs-type", device)).trim() || "unknown" });
+  }
   const candidates = candidateFilesystems(filesystems, isoDevice);
 
   const probe = {
@@ -388,18 +397,17 @@ export async function quickInspect(session: GuestSession, options: { packages: b
   const byUuid = new Map<string, string>();
   const byLabel = new Map<string, string>();
   if (found.fstab.some((e) => /^(UUID|LABEL)=/.test(e.spec))) {
-    for (const { device } of filesystems) {
-      if (isoDevice !== undefined && device.startsWith(isoDevice)) continue;
+    for (const { device, value } of filesystems) {
+      if (SKIPPED_TYPES.has(value)) continue;
       const id = parseBlkid(await call("-blkid", device));
       if (id.UUID) byUuid.set(id.UUID, device);
       if (id.LABEL) byLabel.set(id.LABEL, device);
     }
   }
-  const needsLvs = found.fstab.some((e) => e.spec.startsWith("/dev/") && !/^\/dev\/(h|s|v|xv)d[a-z]+\d*$/.test(e.spec));
   const mountpoints = resolveFstab(found.fstab, found.root, {
     devices,
-    partitions: new Set(lines(await call("list-partitions"))),
-    lvs: needsLvs ? lines(await call("lvs")) : [],
+    partitions: new Set(partitions),
+    lvs,
     byUuid,
     byLabel,
     crypttab: found.crypttab,

@@ -6,7 +6,7 @@ import {
   candidateFilesystems,
   classifyMounted,
   parseBlkid,
-  parseDeviceLines,
+  filesystemDevices,
   parseFstab,
   parseHostname,
   parseRelease,
@@ -27,23 +27,35 @@ const notQuick = (f: () => unknown, reason: RegExp) => {
 };
 
 describe("filesystems", () => {
-  test("list-filesystems and blkid output", () => {
-    expect(parseDeviceLines("/dev/sda1: ext4\n/dev/VolGroup/lv_root: xfs\n/dev/sdb: iso9660\n")).toEqual([
-      { device: "/dev/sda1", value: "ext4" },
-      { device: "/dev/VolGroup/lv_root", value: "xfs" },
-      { device: "/dev/sdb", value: "iso9660" },
+  test("what list-filesystems would look at: unpartitioned devices, partitions, LVs; not the transfer ISO", () => {
+    expect(filesystemDevices(["/dev/sda", "/dev/sdb", "/dev/sdc"], ["/dev/sda1", "/dev/sda2", "/dev/sdc1"], ["/dev/VolGroup/lv_root"], "/dev/sdc")).toEqual([
+      "/dev/sdb",
+      "/dev/sda1",
+      "/dev/sda2",
+      "/dev/VolGroup/lv_root",
     ]);
+    expect(filesystemDevices(["/dev/sda"], [], [], undefined)).toEqual(["/dev/sda"]);
+  });
+
+  test("blkid output", () => {
     expect(parseBlkid("DEVNAME: /dev/sda1\nUUID: 7139-ab\nLABEL: /boot\nTYPE: ext3\n")).toMatchObject({ UUID: "7139-ab", LABEL: "/boot", TYPE: "ext3" });
   });
 
-  test("the transfer ISO, swap and unknown are left out; btrfs, ntfs and LUKS go to libguestfs", () => {
-    const fses = parseDeviceLines("/dev/sda1: ext3\n/dev/sda2: swap\n/dev/sda3: unknown\n/dev/sda4: vfat\n/dev/sdb: iso9660\n");
+  test("the transfer ISO, swap, unknown and LVM physical volumes are left out; btrfs, ntfs, LUKS and md members go to libguestfs", () => {
+    const fses = [
+      { device: "/dev/sda1", value: "ext3" },
+      { device: "/dev/sda2", value: "swap" },
+      { device: "/dev/sda3", value: "unknown" },
+      { device: "/dev/sda4", value: "vfat" },
+      { device: "/dev/sda5", value: "LVM2_member" },
+      { device: "/dev/sdb", value: "iso9660" },
+    ];
     expect(candidateFilesystems(fses, "/dev/sdb")).toEqual([
       { device: "/dev/sda1", type: "ext3" },
       { device: "/dev/sda4", type: "vfat" },
     ]);
     notQuick(() => candidateFilesystems(fses, undefined), /\/dev\/sdb holds iso9660/);
-    for (const type of ["btrfs", "ntfs", "crypto_LUKS", "ufs"]) {
+    for (const type of ["btrfs", "ntfs", "crypto_LUKS", "ufs", "linux_raid_member"]) {
       notQuick(() => candidateFilesystems([{ device: "/dev/sda1", value: type }], undefined), new RegExp(`holds ${type}`));
     }
   });
