@@ -1,7 +1,7 @@
 // Ferry's own reading of a guest (quick-inspect.ts) against libguestfs's inspection, in the same
 // appliance, on two real images: the RHEL 5.4 Xen guest (one partition, /dev/xvda1 in its fstab)
-// and a RHEL 6 layout made from it here (LVM root and swap as /dev/mapper names, /boot found by
-// UUID=, its own hostname and release). Each must give exactly the facts and mountpoints
+// and a RHEL 7 layout made from it here (root on LVM and swap as /dev/mapper names, /boot
+// found by UUID=, /etc/os-release, /etc/hostname). Each must give exactly the facts and mountpoints
 // libguestfs gives; one launch per guest, plus one to build the second image.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -64,12 +64,14 @@ describe("quick inspection gives what libguestfs's inspection gives", () => {
     expect(r.mountedQuick).toBe(r.mountedLibguestfs);
   }, SLOW);
 
-  test("a RHEL 6 layout: LVM root by /dev/mapper name, /boot by UUID=, swap; the same facts and mountpoints", async () => {
-    const disk = join(tmp.dir, "rhel6.img");
+  test("a RHEL 7 layout: root on LVM by /dev/mapper name, /boot by UUID=, swap, os-release, /etc/hostname; the same facts and mountpoints", async () => {
+    const disk = join(tmp.dir, "rhel7.img");
     const tree = join(tmp.dir, "tree.tar");
     execFileSync("qemu-img", ["create", "-q", "-f", "raw", disk, "256M"]);
     const files: Record<string, string> = {
-      "redhat-release": "Red Hat Enterprise Linux Server release 6.10 (Santiago)\n",
+      "redhat-release": "Red Hat Enterprise Linux Server release 7.9 (Maipo)\n",
+      "os-release": 'NAME="Red Hat Enterprise Linux Server"\nVERSION="7.9 (Maipo)"\nID="rhel"\nID_LIKE="fedora"\nVERSION_ID="7.9"\nPRETTY_NAME="Red Hat Enterprise Linux Server 7.9 (Maipo)"\n',
+      hostname: "rhel7.example.com\n",
       fstab: [
         "/dev/mapper/VolGroup-lv_root /                       ext4    defaults        1 1",
         `UUID=${BOOT_UUID} /boot                   ext3    defaults        1 2`,
@@ -78,7 +80,7 @@ describe("quick inspection gives what libguestfs's inspection gives", () => {
         "proc                    /proc                   proc    defaults        0 0",
         "",
       ].join("\n"),
-      network: "NETWORKING=yes\nHOSTNAME=rhel6.example.com\n",
+      network: "NETWORKING=yes\n",
     };
     for (const [name, text] of Object.entries(files)) writeFileSync(join(tmp.dir, name), text);
     const script = [
@@ -108,14 +110,16 @@ describe("quick inspection gives what libguestfs's inspection gives", () => {
       `upload ${join(tmp.dir, "redhat-release")} /etc/redhat-release`,
       `upload ${join(tmp.dir, "fstab")} /etc/fstab`,
       `upload ${join(tmp.dir, "network")} /etc/sysconfig/network`,
+      `upload ${join(tmp.dir, "os-release")} /etc/os-release`,
+      `upload ${join(tmp.dir, "hostname")} /etc/hostname`,
       "umount-all",
       "",
     ].join("\n");
     execFileSync("guestfish", [], { input: script, env: { ...process.env, ...LIBGUESTFS_ENV }, stdio: ["pipe", "ignore", "inherit"] });
 
     const r = await bothReadings(disk);
-    expect(r.quick).toMatchObject({ root: "/dev/VolGroup/lv_root", distro: "rhel", major: "6", minor: "10", hostname: "rhel6.example.com", arch: "x86_64" });
-    expect(r.quick.productName).toBe("Red Hat Enterprise Linux Server release 6.10 (Santiago)");
+    expect(r.quick).toMatchObject({ root: "/dev/VolGroup/lv_root", distro: "rhel", major: "7", minor: "9", hostname: "rhel7.example.com", arch: "x86_64" });
+    expect(r.quick.productName).toBe("Red Hat Enterprise Linux Server 7.9 (Maipo)");
     expect(sorted(r.quick)).toEqual(sorted(r.libguestfs));
     expect(byMountpoint(r.quickMounts)).toEqual([
       { mountpoint: "/", device: "/dev/VolGroup/lv_root" },
