@@ -117,6 +117,16 @@ export class GuestSession {
     }
   }
 
+  /** A command's output as its non-empty lines, trimmed (lists of devices, roots, names). */
+  async lines(args: readonly string[]): Promise<string[]> {
+    return (await this.call(args)).split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  }
+
+  /** A test command's answer (is-file, is-dir, ...: guestfish prints true or false). */
+  async yes(args: readonly string[]): Promise<boolean> {
+    return (await this.call(args)).trim() === "true";
+  }
+
   private serverStderr(): string {
     try {
       return readFileSync(this.stderrFile, "utf8");

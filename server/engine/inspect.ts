@@ -12,7 +12,7 @@ import { TOOL_XML_LIMITS, guardXml } from "../v2v/xml-guard.ts";
 import type { StageContext } from "./context.ts";
 import { MissingToolsError } from "./errors.ts";
 import type { GuestSession } from "./guest-session.ts";
-import { NotQuick, quickInspect, type Mountpoint } from "./quick-inspect.ts";
+import { NotQuick, quickInspect } from "./quick-inspect.ts";
 import { preflight, run, which, type Env } from "./tools.ts";
 
 export const INSPECT_STAGE = "inspect";
@@ -325,7 +325,6 @@ export function parseMountpoints(text: string): { mountpoint: string; device: st
     .sort((a, b) => a.mountpoint.length - b.mountpoint.length);
 }
 
-const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
 /** What libguestfs says when it cannot tell; virt-inspector leaves such fields out. */
 const known = (value: string): string | undefined => {
   const v = value.trim();
@@ -333,12 +332,16 @@ const known = (value: string): string | undefined => {
 };
 
 /**
- * Ferry's own reading of the guest (quick-inspect.ts), or undefined when it hands the guest to
- * libguestfs's inspection (the reason is logged); the appliance is left unmounted then.
+ * Ferry's own reading of the guest (quick-inspect.ts), its root and mountpoints kept in the
+ * session; or undefined when it hands the guest to libguestfs's inspection (the reason is
+ * logged), the appliance left unmounted.
  */
-async function tryQuick(ctx: StageContext | undefined, session: GuestSession, packages: boolean): Promise<{ os: InspectorOs; mountpoints: Mountpoint[] } | undefined> {
+async function tryQuick(ctx: StageContext | undefined, session: GuestSession, packages: boolean): Promise<InspectorOs | undefined> {
   try {
-    return await quickInspect(session, { packages });
+    const { os, mountpoints } = await quickInspect(session, { packages });
+    session.root = os.root;
+    session.mountpoints = mountpoints;
+    return os;
   } catch (error) {
     if (!(error instanceof NotQuick)) throw error;
     ctx?.log("info", `Inspecting with libguestfs (${error.message})`, INSPECT_STAGE);
@@ -347,12 +350,14 @@ async function tryQuick(ctx: StageContext | undefined, session: GuestSession, pa
   }
 }
 
-/** libguestfs's inspection in the session: inspect-os and virt-v2v's refusals for no root and several. */
+/** libguestfs's inspection in the session: inspect-os and virt-v2v's refusals for no root and several; libguestfs then holds the mountpoints. */
 async function inspectOsRoot(session: GuestSession): Promise<string> {
-  const roots = lines(await session.call(["inspect-os"]));
+  const roots = await session.lines(["inspect-os"]);
   if (roots.length === 0) throw new NoOperatingSystemError();
   if (roots.length > 1) throw new MultiBootError(roots);
-  return roots[0] as string;
+  session.root = roots[0] as string;
+  session.mountpoints = undefined;
+  return session.root;
 }
 
 /**
@@ -361,10 +366,7 @@ async function inspectOsRoot(session: GuestSession): Promise<string> {
  * unless `writable`.
  */
 export async function findRoot(session: GuestSession, options: { writable: boolean }, ctx?: StageContext): Promise<string> {
-  const quick = await tryQuick(ctx, session, false);
-  session.mountpoints = quick?.mountpoints;
-  const root = quick?.os.root ?? (await inspectOsRoot(session));
-  session.root = root;
+  const root = (await tryQuick(ctx, session, false))?.root ?? (await inspectOsRoot(session));
   await mountGuest(session, root, options);
   return root;
 }
@@ -373,15 +375,16 @@ export async function findRoot(session: GuestSession, options: { writable: boole
 export async function mountGuest(session: GuestSession, root: string, options: { writable: boolean }): Promise<void> {
   await session.call(["umount-all"]);
   if (options.writable) session.changed = true;
+  // Both sources give them shortest first, the order to mount them in.
   const mountpoints = session.mountpoints ?? parseMountpoints(await session.call(["inspect-get-mountpoints", root]));
-  for (const { mountpoint, device } of [...mountpoints].sort((a, b) => a.mountpoint.length - b.mountpoint.length)) {
+  for (const { mountpoint, device } of mountpoints) {
     await session.call(["-" + (options.writable ? "mount" : "mount-ro"), device, mountpoint]);
   }
 }
 
 async function readGrubInSession(session: GuestSession): Promise<string | undefined> {
   for (const file of GRUB_FILES) {
-    if ((await session.call(["is-file", file])).trim() !== "true") continue;
+    if (!(await session.yes(["is-file", file]))) continue;
     const body = await session.call(["cat", file]);
     if (body.trim() !== "") return body;
   }
@@ -394,8 +397,6 @@ async function readGrubInSession(session: GuestSession): Promise<string | undefi
  */
 export async function libguestfsInspection(session: GuestSession): Promise<InspectorOs> {
   const root = await inspectOsRoot(session);
-  session.root = root;
-  session.mountpoints = undefined;
   await mountGuest(session, root, { writable: false });
   const get = async (what: string) => known(await session.call([`inspect-get-${what}`, root]));
   return {
@@ -419,15 +420,8 @@ export async function inspectInSession(ctx: StageContext, session: GuestSession)
   await session.launch();
   ctx.progress({ stage: INSPECT_STAGE, done: 1, total, unit: "steps", item: "inspecting" });
   const quick = await tryQuick(ctx, session, true);
-  let os: InspectorOs;
-  if (quick) {
-    session.root = quick.os.root;
-    session.mountpoints = quick.mountpoints;
-    os = quick.os;
-    ctx.log("debug", "Read the guest's release, fstab, hostname and rpm database directly (libguestfs's inspect-os not needed)", INSPECT_STAGE);
-  } else {
-    os = await libguestfsInspection(session);
-  }
+  if (quick) ctx.log("debug", "Read the guest's release, fstab, hostname and rpm database directly (libguestfs's inspect-os not needed)", INSPECT_STAGE);
+  const os = quick ?? (await libguestfsInspection(session));
   logFound(ctx, os);
   const kernel = await bootKernel(ctx, os.packages, () => readGrubInSession(session));
   ctx.progress({ stage: INSPECT_STAGE, done: 2, total, unit: "steps", item: "boot kernel" });

@@ -33,14 +33,15 @@ export type Mountpoint = { mountpoint: string; device: string };
 // ---- pure parts ----------------------------------------------------------------------------
 
 /**
- * What libguestfs's list-filesystems would look at, without its cost (2-3 s here: parted on each
- * device, udev settles): whole devices without partitions, partitions, logical volumes; the
- * transfer ISO's device left out. Each is then typed with `vfs-type` (blkid), as it does.
+ * The block devices libguestfs's list-filesystems would look at, without its cost (2-3 s here:
+ * parted on each device, udev settles): whole devices without partitions, then partitions; the
+ * transfer ISO's device left out. Logical volumes come after, where there is a physical volume.
+ * Each is then typed with `vfs-type` (blkid), as it does.
  */
-export function filesystemDevices(devices: readonly string[], partitions: readonly string[], lvs: readonly string[], isoDevice: string | undefined): string[] {
+export function filesystemDevices(devices: readonly string[], partitions: readonly string[], isoDevice: string | undefined): string[] {
   const ofDevice = (d: string) => partitions.filter((p) => p.startsWith(d) && /^p?\d+$/.test(p.slice(d.length)));
   const guest = devices.filter((d) => d !== isoDevice);
-  return [...guest.filter((d) => ofDevice(d).length === 0), ...guest.flatMap(ofDevice), ...lvs];
+  return [...guest.filter((d) => ofDevice(d).length === 0), ...guest.flatMap(ofDevice)];
 }
 
 /** `blkid` (`UUID: 7139...`). */
@@ -60,19 +61,14 @@ const OTHER_TYPES = new Set(["vfat"]);
 /** Not mounted by libguestfs's inspection (swap), not mountable (unknown, an extended partition), or not listed as filesystems (LVM physical volumes). */
 const SKIPPED_TYPES = new Set(["swap", "unknown", "LVM2_member"]);
 
-/**
- * The filesystems to look at for a root (filesystemDevices with their types) less the transfer
- * ISO's device; any other type (btrfs, ntfs, LUKS, ufs...) is libguestfs's to inspect.
- */
-export function candidateFilesystems(fses: readonly { device: string; value: string }[], isoDevice: string | undefined): { device: string; type: string }[] {
-  const out: { device: string; type: string }[] = [];
-  for (const { device, value: type } of fses) {
-    if (isoDevice !== undefined && (device === isoDevice || device.startsWith(isoDevice))) continue;
-    if (SKIPPED_TYPES.has(type)) continue;
-    if (!ROOT_TYPES.has(type) && !OTHER_TYPES.has(type)) notQuick(`${device} holds ${type}`);
-    out.push({ device, type });
-  }
-  return out;
+export type Filesystem = { device: string; type: string };
+
+/** The typed devices to look at for a root; any other type (btrfs, ntfs, LUKS, ufs...) is libguestfs's to inspect. */
+export function candidateFilesystems(fses: readonly Filesystem[]): Filesystem[] {
+  const candidates = fses.filter(({ type }) => !SKIPPED_TYPES.has(type));
+  const other = candidates.find(({ type }) => !ROOT_TYPES.has(type) && !OTHER_TYPES.has(type));
+  if (other) notQuick(`${other.device} holds ${other.type}`);
+  return candidates;
 }
 
 /** Top-level names that mean an operating system quick inspection does not read (BSD, Hurd, Minix, Windows, DOS). */
@@ -102,7 +98,7 @@ export async function classifyMounted(top: readonly string[], probe: { isDir(p: 
   return "other";
 }
 
-export type Release = { distro: string; major: string | undefined; minor: string | undefined; productName: string };
+export type Release = { distro: string; major: string; minor: string; productName: string };
 
 /** Release files libguestfs reads, or knows, without changing what /etc/redhat-release says. */
 const RELEASE_FILES_KNOWN = new Set(["os-release", "lsb-release", "redhat-release", "system-release"]);
@@ -116,17 +112,16 @@ function unquoteSimple(raw: string): string | undefined {
   return /["'\s]/.test(v) ? undefined : v;
 }
 
-/** `KEY=value` lines (comments and blank lines skipped); undefined when a line is not that simple form. */
+/** `KEY=value` lines (comments and blank lines skipped), values as written; undefined when a line is not that simple form. */
 export function parseShellVars(text: string): Map<string, string[]> | undefined {
   const vars = new Map<string, string[]>();
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
+  for (const line of text.split("\n").map((l) => l.trim())) {
     if (line === "" || line.startsWith("#")) continue;
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
     if (!m) return undefined;
-    const value = unquoteSimple(m[2] as string);
-    if (value === undefined) return undefined;
-    vars.set(m[1] as string, [...(vars.get(m[1] as string) ?? []), value]);
+    const raw = (m[2] as string).trim();
+    if (unquoteSimple(raw) === undefined) return undefined;
+    vars.set(m[1] as string, [...(vars.get(m[1] as string) ?? []), raw]);
   }
   return vars;
 }
@@ -146,7 +141,7 @@ function osRelease(text: string): Release {
   const vars = parseShellVars(text) ?? notQuick("/etc/os-release is not in the simple KEY=value form");
   const one = (k: string) => {
     const v = vars.get(k);
-    return v === undefined ? undefined : v[v.length - 1];
+    return v === undefined ? undefined : unquoteSimple(v[v.length - 1] as string);
   };
   const id = one("ID");
   const distro = id === undefined ? undefined : OS_RELEASE_IDS[id];
@@ -173,8 +168,8 @@ const REDHAT_LADDER: [RegExp, string][] = [
 ];
 
 /**
- * The distribution, from the release files in /etc (`etc`: its names; `read`: the texts of
- * os-release, lsb-release and redhat-release that exist).
+ * The distribution, from the release files in /etc (`etc`: its names; `files`: the texts of
+ * os-release, lsb-release and redhat-release where they exist).
  */
 export function parseRelease(etc: ReadonlySet<string>, files: { osRelease?: string | undefined; lsbRelease?: string | undefined; redhatRelease?: string | undefined }): Release {
   if (files.osRelease !== undefined) return osRelease(files.osRelease);
@@ -206,7 +201,7 @@ export function parseHostname(files: { HOSTNAME?: string | undefined; hostname?:
   const values = vars.get("HOSTNAME");
   if (values === undefined) return undefined;
   if (values.length > 1) notQuick("HOSTNAME is set twice in /etc/sysconfig/network");
-  const raw = /^\s*HOSTNAME=(.*)$/m.exec(files.network)?.[1]?.trim() ?? "";
+  const raw = values[0] as string;
   // Augeas keeps quotes in the value: only the unquoted form is read here.
   if (!/^[A-Za-z0-9._-]+$/.test(raw)) notQuick(`HOSTNAME=${raw} in /etc/sysconfig/network`);
   return raw;
@@ -229,8 +224,7 @@ export function parseFstab(text: string): FstabEntry[] {
 
 /** "///usr//local//" -> "/usr/local" (unix_canonical_path). */
 function canonicalPath(p: string): string {
-  const c = p.replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
-  return c;
+  return p.replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
 }
 
 const IGNORED_MOUNTPOINT = (mp: string) => /^\/(dev|proc|selinux|sys)(\/|$)/.test(mp) || mp.startsWith("/media/");
@@ -264,7 +258,7 @@ export type DeviceFacts = {
  * The root's mountpoints from its fstab, resolved as libguestfs's check_fstab does (xvda1 ->
  * the appliance's sda1, /dev/mapper/VG-LV -> /dev/VG/LV, UUID= and LABEL= by blkid), or
  * NotQuick for what it cannot resolve exactly. Only mountpoints starting with / are kept (what
- * inspect-get-mountpoints gives and the pipeline mounts).
+ * inspect-get-mountpoints gives and the pipeline mounts), shortest first: the order to mount them in.
  */
 export function resolveFstab(entries: readonly FstabEntry[], root: string, facts: DeviceFacts): Mountpoint[] {
   const out: Mountpoint[] = [];
@@ -281,7 +275,7 @@ export function resolveFstab(entries: readonly FstabEntry[], root: string, facts
   if (out.length === 0) return [{ mountpoint: "/", device: root }];
   if (roots.length !== 1) notQuick(`${roots.length} root entries in /etc/fstab`);
   if (roots[0]?.device !== root) notQuick(`/etc/fstab mounts ${roots[0]?.device} on /, not the root found (${root})`);
-  return out;
+  return out.sort((a, b) => a.mountpoint.length - b.mountpoint.length);
 }
 
 function resolveSpec(spec: string, facts: DeviceFacts): string | undefined {
@@ -327,32 +321,36 @@ export function parseRpmList(text: string): InstalledPackage[] {
 
 const ARCH_BINARIES = ["/bin/bash", "/bin/ls", "/bin/echo", "/bin/rm", "/bin/sh"];
 const RPM_QUERY = "rpm -qa --qf %{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\n";
-const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
 
-/** The root, its mountpoints and (unless `packages: false`) what inspection says of it; the root's filesystems are left mounted read-only. */
+/**
+ * The root, its mountpoints and what inspection says of it. With `packages` (the inspect stage)
+ * the root's filesystems are mounted read-only and rpm lists what is installed; without (a retry
+ * that only needs the root, and mounts it itself) neither is done.
+ */
 export async function quickInspect(session: GuestSession, options: { packages: boolean } = { packages: true }): Promise<{ os: InspectorOs; mountpoints: Mountpoint[] }> {
   const call = (...args: string[]) => session.call(args);
-  const yes = async (...args: string[]) => (await call(...args)).trim() === "true";
-  const devices = lines(await call("list-devices"));
+  const lines = (...args: string[]) => session.lines(args);
+  const yes = (...args: string[]) => session.yes(args);
+  const devices = await lines("list-devices");
   const isoDevice = session.hasIso ? devices[devices.length - 1] : undefined;
-  const partitions = lines(await call("list-partitions"));
-  if (lines(await call("list-md-devices")).length > 0) notQuick("an md RAID device");
+  const partitions = await lines("list-partitions");
+  if ((await lines("list-md-devices")).length > 0) notQuick("an md RAID device");
   // blkid's answer; `-`: a device it cannot read is no candidate (libguestfs's "unknown").
   const typed = async (list: readonly string[]) => {
-    const out: { device: string; value: string }[] = [];
-    for (const device of list) out.push({ device, value: (await call("-vfs-type", device)).trim() || "unknown" });
+    const out: Filesystem[] = [];
+    for (const device of list) out.push({ device, type: (await call("-vfs-type", device)).trim() || "unknown" });
     return out;
   };
-  const filesystems = await typed(filesystemDevices(devices, partitions, [], isoDevice));
+  const filesystems = await typed(filesystemDevices(devices, partitions, isoDevice));
   // Logical volumes only where there is a physical volume (lvs costs half a second here).
-  const lvs = filesystems.some((f) => f.value === "LVM2_member") ? lines(await call("lvs")) : [];
+  const lvs = filesystems.some((f) => f.type === "LVM2_member") ? await lines("lvs") : [];
   filesystems.push(...(await typed(lvs)));
-  const candidates = candidateFilesystems(filesystems, isoDevice);
+  const candidates = candidateFilesystems(filesystems);
 
   const probe = {
     isDir: (p: string) => yes("is-dir", p),
     isFile: (p: string) => yes("is-file", p),
-    readlink: async (p: string) => ((await yes("is-symlink", p)) ? (await call("readlink", p)).trim() : undefined),
+    readlink: async (p: string) => (await call("-readlink", p)).trim() || undefined,
   };
   /** A guest file's text (the path resolved in the guest, as libguestfs's chroot does), or undefined. */
   const read = async (p: string): Promise<string | undefined> => {
@@ -367,16 +365,16 @@ export async function quickInspect(session: GuestSession, options: { packages: b
   let found: { root: string; release: Release; hostname: string | undefined; arch: string | undefined; fstab: FstabEntry[]; crypttab: boolean } | undefined;
   for (const { device, type } of candidates) {
     await call("umount-all");
-    await call(`-mount-ro`, device, "/");
+    await call("-mount-ro", device, "/");
     // libguestfs skips what will not mount (`mounts` names an LV by its /dev/mapper path).
     mounted = undefined;
-    if (lines(await call("mounts")).length === 0) continue;
+    if ((await lines("mounts")).length === 0) continue;
     mounted = device;
-    const role = await classifyMounted(lines(await call("ls", "/")), probe);
+    const role = await classifyMounted(await lines("ls", "/"), probe);
     if (role !== "root") continue;
     if (type === "vfat") notQuick(`a Linux root on vfat (${device})`);
     if (found) notQuick(`more than one root (${found.root}, ${device})`);
-    const etc = new Set(lines(await call("ls", "/etc")));
+    const etc = new Set(await lines("ls", "/etc"));
     const has = (name: string) => etc.has(name);
     const release = parseRelease(etc, {
       osRelease: has("os-release") ? await read("/etc/os-release") : undefined,
@@ -407,8 +405,8 @@ export async function quickInspect(session: GuestSession, options: { packages: b
   const byUuid = new Map<string, string>();
   const byLabel = new Map<string, string>();
   if (found.fstab.some((e) => /^(UUID|LABEL)=/.test(e.spec))) {
-    for (const { device, value } of filesystems) {
-      if (SKIPPED_TYPES.has(value)) continue;
+    for (const { device, type } of filesystems) {
+      if (SKIPPED_TYPES.has(type)) continue;
       const id = parseBlkid(await call("-blkid", device));
       if (id.UUID) byUuid.set(id.UUID, device);
       if (id.LABEL) byLabel.set(id.LABEL, device);
@@ -422,14 +420,17 @@ export async function quickInspect(session: GuestSession, options: { packages: b
     byLabel,
     crypttab: found.crypttab,
   });
-  // The root may still be mounted from its check: the rest go on top of it.
-  const keepRoot = mounted === found.root;
-  if (!keepRoot) await call("umount-all");
-  for (const { mountpoint, device } of [...mountpoints].sort((a, b) => a.mountpoint.length - b.mountpoint.length)) {
-    if (keepRoot && mountpoint === "/") continue;
-    await call("-mount-ro", device, mountpoint);
+  let packages: InstalledPackage[] = [];
+  if (options.packages) {
+    // The root may still be mounted from its check: the rest go on top of it.
+    const keepRoot = mounted === found.root;
+    if (!keepRoot) await call("umount-all");
+    for (const { mountpoint, device } of mountpoints) {
+      if (keepRoot && mountpoint === "/") continue;
+      await call("-mount-ro", device, mountpoint);
+    }
+    packages = parseRpmList(await call("-command", RPM_QUERY));
   }
-  const packages = options.packages ? parseRpmList(await call("-command", RPM_QUERY)) : [];
   return {
     os: {
       root: found.root,

@@ -27,36 +27,29 @@ const notQuick = (f: () => unknown, reason: RegExp) => {
 };
 
 describe("filesystems", () => {
-  test("what list-filesystems would look at: unpartitioned devices, partitions, LVs; not the transfer ISO", () => {
-    expect(filesystemDevices(["/dev/sda", "/dev/sdb", "/dev/sdc"], ["/dev/sda1", "/dev/sda2", "/dev/sdc1"], ["/dev/VolGroup/lv_root"], "/dev/sdc")).toEqual([
-      "/dev/sdb",
-      "/dev/sda1",
-      "/dev/sda2",
-      "/dev/VolGroup/lv_root",
-    ]);
-    expect(filesystemDevices(["/dev/sda"], [], [], undefined)).toEqual(["/dev/sda"]);
+  test("what list-filesystems would look at: unpartitioned devices, then partitions; not the transfer ISO", () => {
+    expect(filesystemDevices(["/dev/sda", "/dev/sdb", "/dev/sdc"], ["/dev/sda1", "/dev/sda2", "/dev/sdc1"], "/dev/sdc")).toEqual(["/dev/sdb", "/dev/sda1", "/dev/sda2"]);
+    expect(filesystemDevices(["/dev/sda"], [], undefined)).toEqual(["/dev/sda"]);
   });
 
   test("blkid output", () => {
     expect(parseBlkid("DEVNAME: /dev/sda1\nUUID: 7139-ab\nLABEL: /boot\nTYPE: ext3\n")).toMatchObject({ UUID: "7139-ab", LABEL: "/boot", TYPE: "ext3" });
   });
 
-  test("the transfer ISO, swap, unknown and LVM physical volumes are left out; btrfs, ntfs, LUKS and md members go to libguestfs", () => {
+  test("swap, unknown and LVM physical volumes are left out; btrfs, ntfs, LUKS, md members and ISO 9660 go to libguestfs", () => {
     const fses = [
-      { device: "/dev/sda1", value: "ext3" },
-      { device: "/dev/sda2", value: "swap" },
-      { device: "/dev/sda3", value: "unknown" },
-      { device: "/dev/sda4", value: "vfat" },
-      { device: "/dev/sda5", value: "LVM2_member" },
-      { device: "/dev/sdb", value: "iso9660" },
+      { device: "/dev/sda1", type: "ext3" },
+      { device: "/dev/sda2", type: "swap" },
+      { device: "/dev/sda3", type: "unknown" },
+      { device: "/dev/sda4", type: "vfat" },
+      { device: "/dev/sda5", type: "LVM2_member" },
     ];
-    expect(candidateFilesystems(fses, "/dev/sdb")).toEqual([
+    expect(candidateFilesystems(fses)).toEqual([
       { device: "/dev/sda1", type: "ext3" },
       { device: "/dev/sda4", type: "vfat" },
     ]);
-    notQuick(() => candidateFilesystems(fses, undefined), /\/dev\/sdb holds iso9660/);
-    for (const type of ["btrfs", "ntfs", "crypto_LUKS", "ufs", "linux_raid_member"]) {
-      notQuick(() => candidateFilesystems([{ device: "/dev/sda1", value: type }], undefined), new RegExp(`holds ${type}`));
+    for (const type of ["btrfs", "ntfs", "crypto_LUKS", "ufs", "linux_raid_member", "iso9660"]) {
+      notQuick(() => candidateFilesystems([...fses, { device: "/dev/sdb", type }]), new RegExp(`/dev/sdb holds ${type}`));
     }
   });
 });
@@ -156,9 +149,10 @@ describe("/etc/fstab", () => {
       { mountpoint: "/", device: "/dev/sda2" },
       { mountpoint: "/boot", device: "/dev/sda1" },
     ]);
+    // Shortest first: the order to mount them in.
     expect(fstab("/dev/hdb1 //data// ext3 defaults 0 0\n/dev/sda2 / ext3 defaults 0 0\n", "/dev/sda2")).toEqual([
-      { mountpoint: "/data", device: "/dev/sdb1" },
       { mountpoint: "/", device: "/dev/sda2" },
+      { mountpoint: "/data", device: "/dev/sdb1" },
     ]);
   });
 
