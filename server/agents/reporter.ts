@@ -52,12 +52,11 @@ export function createReporter(
   transport: AgentTransport,
   job: { agentId: string; conversionId: string; attempt: number },
   hooks: { onStale: (message: string) => void; onError: (message: string) => void },
-  options: ReporterOptions | number = {},
+  options: ReporterOptions = {},
 ): Reporter {
-  const opts = typeof options === "number" ? { closeRetryMs: options } : options;
-  const closeRetryMs = opts.closeRetryMs ?? CLOSE_RETRY_MS;
-  const maxBatch = opts.maxBatch ?? MAX_BATCH;
-  const maxInFlight = opts.maxInFlight ?? MAX_IN_FLIGHT;
+  const closeRetryMs = options.closeRetryMs ?? CLOSE_RETRY_MS;
+  const maxBatch = options.maxBatch ?? MAX_BATCH;
+  const maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
   let seq = 0;
   /** Lines not sent yet, in seq order, and the length of their messages. */
   let pending: TLogLine[] = [];
